@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the files of cpu/ only: the decoded instruction, the opcode table
+ * row, operand access, lazy flags, the exception raise, and the handler
+ * prototypes generated from opcodes.def.
+ */
+#ifndef FAULTLINE_CPU_INTERNAL_H
+#define FAULTLINE_CPU_INTERNAL_H
+
+#include <stdnoreturn.h>
+
+#include "cpu.h"
+
+/* ---- CPU models ---- */
+
+enum {
+    FEAT_486   = 1u << 0,   /* BSWAP, XADD, CMPXCHG, INVD, WBINVD, INVLPG, EFLAGS.AC */
+    FEAT_CPUID = 1u << 1,   /* EFLAGS.ID toggles and CPUID exists */
+    FEAT_TSC   = 1u << 2,   /* RDTSC */
+    FEAT_MSR   = 1u << 3,   /* RDMSR/WRMSR */
+    FEAT_CX8   = 1u << 4,   /* CMPXCHG8B */
+    FEAT_FPU   = 1u << 5,   /* an x87 is present (CR0.ET reads 1) */
+};
+
+struct CpuModel {
+    const char *name;
+    const char *description;
+    unsigned features;
+    uint32_t eflags_writable;   /* bits POPF/IRET may change */
+    char vendor[13];
+    uint32_t cpuid_signature;   /* EAX of leaf 1: family/model/stepping */
+    uint32_t cpuid_edx;         /* feature bits of leaf 1 */
+    uint32_t cpuid_max_leaf;
+};
+
+static inline bool cpu_has(const Cpu *cpu, unsigned feature)
+{
+    return (cpu->model->features & feature) != 0;
+}
+
+/* ---- the opcode table ---- */
+
+/* Immediate forms, read after the ModRM/SIB/displacement bytes. */
+typedef enum ImmForm {
+    IMM_NONE,
+    IMM_B,          /* one byte (zero-extended into imm; handlers sign-extend) */
+    IMM_W,          /* two bytes */
+    IMM_V,          /* two or four bytes by operand size */
+    IMM_FAR,        /* Ap: offset (2/4 by operand size) into imm, selector into imm2 */
+    IMM_ENTER,      /* Iw into imm, Ib into imm2 */
+    IMM_MOFFS,      /* Ob/Ov: offset of address size into disp */
+} ImmForm;
+
+/* Row flags */
+enum {
+    OPF_MODRM   = 1u << 0,  /* a ModRM byte follows the opcode */
+    OPF_LOCK    = 1u << 1,  /* LOCK allowed when the destination is memory */
+    OPF_MEM     = 1u << 2,  /* register form is #UD (LEA, LDS, BOUND, ...) */
+    OPF_GROUP   = 1u << 3,  /* ModRM.reg selects the row (a group); set by the decoder */
+    OPF_486     = 1u << 4,  /* needs FEAT_486 */
+    OPF_PENTIUM = 1u << 5,  /* needs the model's matching feature (checked by handler) */
+    OPF_CREG    = 1u << 6,  /* MOV to/from CRn/DRn: ModRM.mod is ignored */
+    OPF_PREFIX  = 1u << 7,  /* a prefix byte: handled by the decoder */
+    OPF_STRING  = 1u << 8,  /* REP prefixes apply */
+};
+
+struct Insn;
+typedef void (*OpHandler)(Cpu *cpu, const struct Insn *in);
+
+typedef struct OpcodeInfo {
+    const char *mnemonic;
+    OpHandler handler;
+    uint16_t flags;
+    uint8_t imm;            /* ImmForm */
+    uint8_t map;            /* 0: one-byte map, 1: 0F map */
+    uint8_t opcode;
+    int8_t reg;             /* ModRM.reg for group rows, -1 otherwise */
+} OpcodeInfo;
+
+/* The decoded instruction: every field named, no bit packing. */
+typedef struct Insn {
+    const OpcodeInfo *op;
+    uint8_t map;            /* 0 or 1 (0F) */
+    uint8_t opcode;
+    uint8_t len;            /* bytes, prefixes included */
+    uint8_t seg;            /* segment of the memory operand (default or override) */
+    bool seg_override;
+    uint8_t rep;            /* 0, REP_E (F3) or REP_NE (F2) */
+    bool lock;
+    bool opsize32;
+    bool addrsize32;
+    bool has_modrm;
+    uint8_t mod, reg, rm;
+    /* Memory operand (mod != 3): offset = base + index * scale + disp. */
+    int8_t base;            /* register number, or -1 */
+    int8_t index;           /* register number, or -1 */
+    uint8_t scale;          /* 1, 2, 4 or 8 */
+    uint32_t disp;
+    uint32_t imm;
+    uint32_t imm2;
+} Insn;
+
+enum { REP_NONE = 0, REP_E = 0xF3, REP_NE = 0xF2 };
+enum { INSN_MAX_LEN = 15 };
+
+/* Fetches and decodes the instruction at CS:EIP (faults on CS limit, length, #UD). */
+void cpu_decode(Cpu *cpu, Insn *in);
+/* The row for a map/opcode/reg, or NULL if there is none (#UD). */
+const OpcodeInfo *cpu_opcode_lookup(unsigned map, unsigned opcode, unsigned reg);
+
+#define X(map, opcode, reg, mnemonic, handler, imm, flags) \
+    void handler(Cpu *cpu, const Insn *in);
+#include "opcodes.def"
+#undef X
+
+/* ---- exceptions ---- */
+
+typedef enum FaultRule {
+#define X(id, text) id,
+#include "fault_rules.def"
+#undef X
+    FAULT_RULE_COUNT
+} FaultRule;
+
+#define NO_ERROR_CODE UINT32_MAX
+
+/* Raises an exception and unwinds to the run loop; never returns. */
+noreturn void cpu_raise(Cpu *cpu, unsigned vector, uint32_t error_code, FaultRule rule,
+                        uint32_t d0, uint32_t d1, uint32_t d2);
+
+/* Stops the CPU as a triple fault does (the machine reports it and resets). */
+noreturn void cpu_shutdown(Cpu *cpu, const char *why);
+/* Logs a line once per distinct message pointer (unimplemented features). */
+void cpu_log_once(Cpu *cpu, const char *message);
+
+static inline noreturn void cpu_raise_ud(Cpu *cpu)
+{
+    cpu_raise(cpu, EXC_UD, NO_ERROR_CODE, FAULT_UNDEFINED_OPCODE, 0, 0, 0);
+}
+
+/* Delivers a software interrupt (INT n, INT3, INTO): a trap, so the return
+ * address is the next instruction. */
+void cpu_software_interrupt(Cpu *cpu, unsigned vector);
+
+/* ---- registers ---- */
+
+static inline uint32_t reg_read(const Cpu *cpu, unsigned reg, unsigned size)
+{
+    if (size == 1)
+        return reg < 4 ? cpu->gpr[reg] & 0xFF : (cpu->gpr[reg - 4] >> 8) & 0xFF;
+    if (size == 2)
+        return cpu->gpr[reg] & 0xFFFF;
+    return cpu->gpr[reg];
+}
+
+static inline void reg_write(Cpu *cpu, unsigned reg, unsigned size, uint32_t value)
+{
+    if (size == 1) {
+        if (reg < 4)
+            cpu->gpr[reg] = (cpu->gpr[reg] & ~0xFFu) | (value & 0xFF);
+        else
+            cpu->gpr[reg - 4] = (cpu->gpr[reg - 4] & ~0xFF00u) | ((value & 0xFF) << 8);
+    } else if (size == 2) {
+        cpu->gpr[reg] = (cpu->gpr[reg] & ~0xFFFFu) | (value & 0xFFFF);
+    } else {
+        cpu->gpr[reg] = value;
+    }
+}
+
+static inline unsigned insn_opsize(const Insn *in) { return in->opsize32 ? 4 : 2; }
+static inline unsigned insn_addrsize(const Insn *in) { return in->addrsize32 ? 4 : 2; }
+
+static inline uint32_t size_mask(unsigned size)
+{
+    return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+}
+
+static inline uint32_t size_sign_bit(unsigned size) { return 1u << (size * 8 - 1); }
+
+/* Sign-extends the low `size` bytes of v to 32 bits. */
+static inline uint32_t sign_extend(uint32_t v, unsigned size)
+{
+    if (size == 1)
+        return (uint32_t)(int32_t)(int8_t)v;
+    if (size == 2)
+        return (uint32_t)(int32_t)(int16_t)v;
+    return v;
+}
+
+/* Real mode or virtual-8086 mode: segment loads are base = selector * 16. */
+static inline bool cpu_real_mode(const Cpu *cpu) { return !(cpu->cr0 & CR0_PE); }
+static inline bool cpu_v86_mode(const Cpu *cpu) { return (cpu->eflags & EFLAGS_VM) != 0; }
+static inline bool cpu_code32(const Cpu *cpu) { return (cpu->seg[SEG_CS].attr & SEG_ATTR_DB) != 0; }
+static inline bool cpu_stack32(const Cpu *cpu) { return (cpu->seg[SEG_SS].attr & SEG_ATTR_DB) != 0; }
+static inline unsigned cpu_cpl(const Cpu *cpu)
+{
+    if (cpu_real_mode(cpu))
+        return 0;
+    if (cpu_v86_mode(cpu))
+        return 3;
+    return cpu->seg[SEG_CS].sel & 3;
+}
+
+/* ---- memory ---- */
+
+/* Segmented access with the limit check (#GP, or #SS for SS) and translation. */
+uint32_t mem_read(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size);
+void mem_write(Cpu *cpu, unsigned seg, uint32_t offset, uint32_t value, unsigned size);
+/* Checks that a write would succeed (limit, page) without writing; for commit-later handlers. */
+void mem_check_write(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size);
+/* Linear-address access, for descriptor tables and the IVT (supervisor rights). */
+uint32_t lin_read(Cpu *cpu, uint32_t lin, unsigned size);
+void lin_write(Cpu *cpu, uint32_t lin, uint32_t value, unsigned size);
+
+/* One instruction byte at CS:offset (CS limit and execute rights checked). */
+uint8_t cpu_fetch_code_byte(Cpu *cpu, uint32_t offset);
+
+/* The effective offset of the ModRM memory operand (masked to the address size). */
+uint32_t insn_ea(const Cpu *cpu, const Insn *in);
+
+/* ModRM operands: rm is register or memory; reg is always a register. */
+uint32_t op_read_rm(Cpu *cpu, const Insn *in, unsigned size);
+void op_write_rm(Cpu *cpu, const Insn *in, unsigned size, uint32_t value);
+static inline uint32_t op_read_reg(const Cpu *cpu, const Insn *in, unsigned size)
+{
+    return reg_read(cpu, in->reg, size);
+}
+static inline void op_write_reg(Cpu *cpu, const Insn *in, unsigned size, uint32_t value)
+{
+    reg_write(cpu, in->reg, size, value);
+}
+
+/* ---- stack ---- */
+
+/* Push and pop of 2 or 4 bytes through SS:SP or SS:ESP (by SS.B). */
+void stack_push(Cpu *cpu, unsigned size, uint32_t value);
+uint32_t stack_pop(Cpu *cpu, unsigned size);
+/* Reads the stack slot `offset` bytes above the top without popping. */
+uint32_t stack_peek(Cpu *cpu, uint32_t offset, unsigned size);
+/* SP or ESP by the stack size, and the write that keeps the other half. */
+uint32_t stack_pointer(const Cpu *cpu);
+void stack_pointer_set(Cpu *cpu, uint32_t value);
+
+/* ---- control transfer ---- */
+
+/* Near jump within CS: masks to 16 bits for a 16-bit operand size, checks the CS limit. */
+void cpu_jump_near(Cpu *cpu, uint32_t target, unsigned opsize);
+/* Far jump: loads CS (real mode: base = sel * 16) and EIP. */
+void cpu_jump_far(Cpu *cpu, uint16_t sel, uint32_t offset, unsigned opsize);
+/* Loads a data segment register (ES, SS, DS, FS, GS) as the current mode does. */
+void cpu_load_segment(Cpu *cpu, int seg, uint16_t sel);
+/* IRET's real-mode core: pops IP, CS, FLAGS of the operand size. */
+void cpu_iret(Cpu *cpu, unsigned opsize);
+
+/* ---- I/O ---- */
+
+/* Port I/O after the IOPL / I/O-bitmap check (always allowed in real mode). */
+uint32_t cpu_port_in(Cpu *cpu, uint16_t port, unsigned size);
+void cpu_port_out(Cpu *cpu, uint16_t port, uint32_t value, unsigned size);
+
+/* ---- flags ---- */
+
+typedef enum FlagOp {
+    FLAG_OP_NONE,
+    FLAG_OP_ADD, FLAG_OP_ADC, FLAG_OP_SUB, FLAG_OP_SBB,
+    FLAG_OP_LOGIC,          /* AND/OR/XOR/TEST: CF=OF=0, AF cleared */
+    FLAG_OP_INC, FLAG_OP_DEC,   /* CF untouched */
+    FLAG_OP_NEG,
+} FlagOp;
+
+/* Records a flag-setting ALU result; flags are computed when read. */
+void flags_record(Cpu *cpu, FlagOp op, unsigned size, uint32_t dst, uint32_t src, uint32_t res);
+/* Sets the flags in mask to the bits of value (other flags unchanged). */
+void flags_set(Cpu *cpu, uint32_t mask, uint32_t value);
+/* Sets SF, ZF and PF from a result (others unchanged). */
+void flags_set_szp(Cpu *cpu, unsigned size, uint32_t res);
+bool flag_cf(Cpu *cpu);
+bool flag_zf(Cpu *cpu);
+bool flag_af(Cpu *cpu);
+bool flag_of(Cpu *cpu);
+bool flag_sf(Cpu *cpu);
+/* Condition code cc (low nibble of Jcc/SETcc/CMOVcc) */
+bool cpu_condition(Cpu *cpu, unsigned cc);
+uint32_t parity_flag(uint32_t res);     /* EFLAGS_PF if the low byte has even parity */
+
+/* ---- ALU ---- */
+
+/* The eight group-1 operations in ModRM.reg order. */
+typedef enum AluOp { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP } AluOp;
+
+/* Computes dst OP src of the given size, records the flags, returns the result. */
+uint32_t alu_binary(Cpu *cpu, AluOp op, unsigned size, uint32_t dst, uint32_t src);
+
+#endif

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run loop and exception delivery.  One setjmp per cpu_run(): a fault
+ * raised anywhere in an instruction longjmps back here, EIP returns to the
+ * start of the instruction (every handler commits only after its last check,
+ * so the instruction restarts cleanly), and the exception is delivered.  A
+ * fault during delivery becomes #DF, and a fault while delivering #DF shuts
+ * the CPU down (SDM vol. 3, 6.15, "Interrupt 8").  External interrupts and
+ * NMI are sampled between instructions, after the STI / MOV SS shadow.
+ * Real-mode delivery goes through the IVT (SDM vol. 3, 20.1.4); protected-
+ * mode gates, task switches and V86 arrive with the system-architecture work.
+ */
+#include "cpu_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const exception_names[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#MP", "#TS", "#NP",
+    "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM",
+};
+
+static const char *const fault_rule_texts[] = {
+#define X(id, text) text,
+#include "fault_rules.def"
+#undef X
+};
+
+const char *cpu_exception_name(unsigned vector)
+{
+    if (vector < 32 && exception_names[vector])
+        return exception_names[vector];
+    return "INT";
+}
+
+const char *cpu_fault_rule_text(int rule)
+{
+    if (rule < 0 || rule >= FAULT_RULE_COUNT)
+        return "unknown rule";
+    return fault_rule_texts[rule];
+}
+
+void cpu_log_once(Cpu *cpu, const char *message)
+{
+    size_t n = sizeof(cpu->logged) / sizeof(cpu->logged[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (cpu->logged[i] == message)
+            return;
+        if (!cpu->logged[i]) {
+            cpu->logged[i] = message;
+            if (cpu->log)
+                cpu->log(cpu->log_opaque, message);
+            return;
+        }
+    }
+}
+
+void cpu_init(Cpu *cpu, const CpuModel *model, PhysMem *mem, IoSpace *io)
+{
+    memset(cpu, 0, sizeof(*cpu));
+    cpu->model = model;
+    cpu->mem = mem;
+    cpu->io = io;
+    cpu->a20_mask = 0xFFFFFFFFu;
+    cpu_reset(cpu);
+}
+
+static void segment_reset(Segment *s, uint16_t sel, uint32_t base, uint16_t attr)
+{
+    *s = (Segment){ .sel = sel, .base = base, .limit = 0xFFFF, .attr = attr };
+}
+
+void cpu_reset(Cpu *cpu)
+{
+    memset(cpu->gpr, 0, sizeof(cpu->gpr));
+    cpu->gpr[REG_EDX] = cpu->model->cpuid_signature;
+    cpu->eip = 0xFFF0;
+    cpu->eflags = EFLAGS_FIXED1;
+    cpu->lazy.op = FLAG_OP_NONE;
+    /* Present, accessed read/write data; CS present accessed execute/read code. */
+    for (int i = 0; i < SEG_COUNT; i++)
+        segment_reset(&cpu->seg[i], 0, 0, 0x93);
+    segment_reset(&cpu->seg[SEG_CS], 0xF000, 0xFFFF0000u, 0x9B);
+    cpu->gdtr = (TableRegister){ 0, 0xFFFF };
+    cpu->idtr = (TableRegister){ 0, 0x3FF };
+    segment_reset(&cpu->ldtr, 0, 0, 0x82);
+    segment_reset(&cpu->tr, 0, 0, 0x8B);
+    cpu->cr0 = (cpu_has(cpu, FEAT_486) ? CR0_CD | CR0_NW : 0) | (cpu_has(cpu, FEAT_FPU) ? CR0_ET : 0);
+    cpu->cr2 = cpu->cr3 = cpu->cr4 = 0;
+    memset(cpu->dr, 0, sizeof(cpu->dr));
+    cpu->dr[6] = 0xFFFF0FF0u;
+    cpu->dr[7] = 0x00000400u;
+    cpu->halted = cpu->shutdown = false;
+    cpu->nmi_pending = false;
+    cpu->irq_shadow = 0;
+    cpu->fault_depth = 0;
+    cpu->shutdown_reason = NULL;
+    cpu->last_fault = (FaultRecord){ 0 };
+    cpu->first_fault = (FaultRecord){ 0 };
+}
+
+void cpu_set_a20(Cpu *cpu, bool enabled)
+{
+    /* Translations cached later (the TLB) depend on this mask: flush them here. */
+    cpu->a20_mask = enabled ? 0xFFFFFFFFu : ~(1u << 20);
+}
+
+void cpu_load_segment_real(Cpu *cpu, int seg, uint16_t sel)
+{
+    Segment *s = &cpu->seg[seg];
+    s->sel = sel;
+    s->base = (uint32_t)sel << 4;
+    if (cpu_v86_mode(cpu)) {
+        /* V86 loads also reset the cache to a 64 KiB DPL-3 data segment. */
+        s->limit = 0xFFFF;
+        s->attr = seg == SEG_CS ? 0xFB : 0xF3;
+    }
+}
+
+noreturn void cpu_shutdown(Cpu *cpu, const char *why)
+{
+    cpu->shutdown = true;
+    cpu->shutdown_reason = why;
+    cpu->fault_depth = 0;
+    longjmp(*cpu->fault_env, 2);
+}
+
+noreturn void cpu_raise(Cpu *cpu, unsigned vector, uint32_t error_code, FaultRule rule,
+                        uint32_t d0, uint32_t d1, uint32_t d2)
+{
+    FaultRecord rec = {
+        .vector = (uint8_t)vector,
+        .has_error_code = error_code != NO_ERROR_CODE,
+        .error_code = error_code == NO_ERROR_CODE ? 0 : error_code,
+        .rule = rule,
+        .detail = { d0, d1, d2 },
+        .cs = cpu->seg[SEG_CS].sel,
+        .eip = cpu->insn_eip,
+    };
+    if (cpu->fault_depth == 0) {
+        cpu->first_fault = rec;
+    } else if (cpu->fault_depth == 1) {
+        /* A fault while delivering another becomes a double fault. */
+        rec = (FaultRecord){ .vector = EXC_DF, .has_error_code = true, .error_code = 0,
+                             .rule = FAULT_DOUBLE, .detail = { vector, cpu->first_fault.vector, 0 },
+                             .cs = rec.cs, .eip = rec.eip };
+    } else {
+        cpu->last_fault = rec;
+        cpu_shutdown(cpu, "triple fault: an exception occurred while delivering a double fault");
+    }
+    cpu->last_fault = rec;
+    longjmp(*cpu->fault_env, 1);
+}
+
+/*
+ * Real-mode delivery (SDM vol. 3, 20.1.4): check the IVT limit and the room
+ * for a 6-byte frame, push FLAGS, CS, IP, clear IF, TF and AC, and jump
+ * through the vector.
+ */
+static void deliver_real_mode(Cpu *cpu, unsigned vector, uint32_t return_eip)
+{
+    uint32_t entry = vector * 4;
+    if (entry + 3 > cpu->idtr.limit)
+        cpu_raise(cpu, EXC_GP, vector * 8 + 2, FAULT_IVT_LIMIT, vector, cpu->idtr.limit, 0);
+    uint32_t sp = stack_pointer(cpu);
+    for (unsigned slot = 2; slot <= 6; slot += 2)
+        mem_check_write(cpu, SEG_SS, (sp - slot) & (cpu_stack32(cpu) ? ~0u : 0xFFFF), 2);
+    uint16_t ip = (uint16_t)lin_read(cpu, cpu->idtr.base + entry, 2);
+    uint16_t cs = (uint16_t)lin_read(cpu, cpu->idtr.base + entry + 2, 2);
+    stack_push(cpu, 2, cpu_get_eflags(cpu) & 0xFFFF);
+    stack_push(cpu, 2, cpu->seg[SEG_CS].sel);
+    stack_push(cpu, 2, return_eip & 0xFFFF);
+    cpu->eflags &= ~(EFLAGS_IF | EFLAGS_TF | EFLAGS_AC | EFLAGS_RF);
+    cpu_load_segment_real(cpu, SEG_CS, cs);
+    cpu->eip = ip;
+}
+
+static void deliver(Cpu *cpu, unsigned vector, uint32_t return_eip)
+{
+    if (!cpu_real_mode(cpu))
+        cpu_shutdown(cpu, "protected-mode interrupt delivery is not implemented yet");
+    deliver_real_mode(cpu, vector, return_eip);
+}
+
+void cpu_software_interrupt(Cpu *cpu, unsigned vector)
+{
+    deliver(cpu, vector, cpu->eip);
+}
+
+/* Delivers the fault recorded in last_fault; called after the longjmp. */
+static void deliver_fault(Cpu *cpu)
+{
+    cpu->eip = cpu->insn_eip;
+    cpu->halted = false;
+    cpu->icount++;      /* a delivery counts, so a fault loop still ends at the budget */
+    cpu->fault_depth = cpu->last_fault.vector == EXC_DF ? 2 : 1;
+    deliver(cpu, cpu->last_fault.vector, cpu->insn_eip);
+    cpu->fault_depth = 0;
+}
+
+static void deliver_external(Cpu *cpu, unsigned vector)
+{
+    cpu->insn_eip = cpu->eip;
+    cpu->halted = false;
+    cpu->fault_depth = 1;
+    deliver(cpu, vector, cpu->eip);
+    cpu->fault_depth = 0;
+}
+
+/* Samples NMI and INTR at an instruction boundary; returns true if one was taken. */
+static bool take_interrupt(Cpu *cpu)
+{
+    if (cpu->irq_shadow) {
+        cpu->irq_shadow = 0;
+        return false;
+    }
+    if (cpu->nmi_pending) {
+        cpu->nmi_pending = false;
+        deliver_external(cpu, EXC_NMI);
+        return true;
+    }
+    if ((cpu->eflags & EFLAGS_IF) && cpu->intr.pending && cpu->intr.pending(cpu->intr.ctx)) {
+        deliver_external(cpu, cpu->intr.acknowledge(cpu->intr.ctx));
+        return true;
+    }
+    return false;
+}
+
+static void execute_one(Cpu *cpu)
+{
+    Insn in;
+    bool single_step = (cpu->eflags & EFLAGS_TF) != 0;
+    cpu->insn_eip = cpu->eip;
+    cpu_decode(cpu, &in);
+    cpu->eip = cpu->insn_eip + in.len;
+    in.op->handler(cpu, &in);
+    cpu->icount++;
+    if (single_step && !cpu->irq_shadow) {
+        /* A trap: reported after the instruction, with EIP at the next one. */
+        cpu->dr[6] |= 0x4000;   /* DR6.BS */
+        cpu->insn_eip = cpu->eip;
+        cpu->fault_depth = 1;
+        cpu->last_fault = (FaultRecord){ .vector = EXC_DB, .rule = FAULT_SINGLE_STEP,
+                                         .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip };
+        deliver(cpu, EXC_DB, cpu->eip);
+        cpu->fault_depth = 0;
+    }
+}
+
+CpuStop cpu_run(Cpu *cpu, uint64_t budget)
+{
+    jmp_buf env;
+    jmp_buf *outer = cpu->fault_env;
+    cpu->fault_env = &env;
+    cpu->run_target = cpu->icount + budget;
+    if (setjmp(env) == 1)
+        deliver_fault(cpu);
+    while (!cpu->shutdown && !cpu->stop_requested && cpu->icount < cpu->run_target) {
+        if (take_interrupt(cpu))
+            continue;
+        if (cpu->halted)
+            break;
+        execute_one(cpu);
+    }
+    cpu->fault_env = outer;
+    if (cpu->shutdown)
+        return CPU_STOP_SHUTDOWN;
+    if (cpu->stop_requested) {
+        cpu->stop_requested = false;
+        return CPU_STOP_REQUEST;
+    }
+    return cpu->halted ? CPU_STOP_HALT : CPU_STOP_BUDGET;
+}
+
+/* ---- control transfer helpers used by the handlers ---- */
+
+void cpu_jump_near(Cpu *cpu, uint32_t target, unsigned opsize)
+{
+    if (opsize == 2)
+        target &= 0xFFFF;
+    const Segment *cs = &cpu->seg[SEG_CS];
+    if (target > cs->limit)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_JUMP_LIMIT, cs->limit, target, 0);
+    cpu->eip = target;
+}
+
+void cpu_jump_far(Cpu *cpu, uint16_t sel, uint32_t offset, unsigned opsize)
+{
+    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu))
+        cpu_shutdown(cpu, "protected-mode far transfers are not implemented yet");
+    if (opsize == 2)
+        offset &= 0xFFFF;
+    const Segment *cs = &cpu->seg[SEG_CS];
+    if (offset > cs->limit)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_JUMP_LIMIT, cs->limit, offset, 0);
+    cpu_load_segment_real(cpu, SEG_CS, sel);
+    cpu->eip = offset;
+}
+
+void cpu_load_segment(Cpu *cpu, int seg, uint16_t sel)
+{
+    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu))
+        cpu_shutdown(cpu, "protected-mode segment loads are not implemented yet");
+    cpu_load_segment_real(cpu, seg, sel);
+}
+
+void cpu_iret(Cpu *cpu, unsigned opsize)
+{
+    if (!cpu_real_mode(cpu))
+        cpu_shutdown(cpu, "protected-mode IRET is not implemented yet");
+    /* Read the whole frame before changing anything. */
+    uint32_t ip = stack_peek(cpu, 0, opsize);
+    uint16_t cs = (uint16_t)stack_peek(cpu, opsize, opsize);
+    uint32_t flags = stack_peek(cpu, opsize * 2, opsize);
+    uint32_t target = opsize == 2 ? ip & 0xFFFF : ip;
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_JUMP_LIMIT, cpu->seg[SEG_CS].limit, target, 0);
+    stack_pointer_set(cpu, stack_pointer(cpu) + opsize * 3);
+    cpu_load_segment_real(cpu, SEG_CS, cs);
+    cpu->eip = target;
+    uint32_t writable = cpu->model->eflags_writable & ~(EFLAGS_VM | EFLAGS_VIF | EFLAGS_VIP);
+    if (opsize == 2)
+        writable &= 0xFFFF;
+    cpu_set_eflags(cpu, (cpu_get_eflags(cpu) & ~writable) | (flags & writable));
+}
+
+/* ---- port I/O ---- */
+
+static void check_io_permission(Cpu *cpu, uint16_t port, unsigned size)
+{
+    if (cpu_real_mode(cpu))
+        return;
+    unsigned iopl = (cpu->eflags & EFLAGS_IOPL) >> 12;
+    if (!cpu_v86_mode(cpu) && cpu_cpl(cpu) <= iopl)
+        return;
+    /* The TSS I/O permission bitmap arrives with task state support. */
+    cpu_shutdown(cpu, "I/O permission bitmap checks are not implemented yet");
+}
+
+uint32_t cpu_port_in(Cpu *cpu, uint16_t port, unsigned size)
+{
+    check_io_permission(cpu, port, size);
+    return io_space_read(cpu->io, port, size);
+}
+
+void cpu_port_out(Cpu *cpu, uint16_t port, uint32_t value, unsigned size)
+{
+    check_io_permission(cpu, port, size);
+    io_space_write(cpu->io, port, value, size);
+}

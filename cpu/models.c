@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The named CPU models.  One interpreter core serves them all; a model says
+ * which later instructions exist, which EFLAGS bits software can toggle (the
+ * way DOS-era programs tell a 386 from a 486 from a Pentium: AC, then ID),
+ * and what CPUID reports (SDM vol. 2, CPUID; vol. 1, 3.4.3 and 20.1 on
+ * identifying the processor).  CPUID feature bits are set only for what the
+ * core implements: VME, DE, PSE, PGE, CMOV, MMX, SEP and the rest are
+ * switched on here as those features land, never before.
+ */
+#include <string.h>
+
+#include "cpu_internal.h"
+
+/* CPUID leaf 1 EDX bits (SDM vol. 2, table 3-11) */
+#define CPUID_EDX_FPU (1u << 0)
+#define CPUID_EDX_TSC (1u << 4)
+#define CPUID_EDX_MSR (1u << 5)
+#define CPUID_EDX_CX8 (1u << 8)
+
+/* CPUID EAX = stepping | model << 4 | family << 8; before CPUID this is the
+ * value RESET leaves in DX. */
+#define SIGNATURE(family, model, stepping) ((family) << 8 | (model) << 4 | (stepping))
+
+/* A 386 cannot set AC: the 486 test flips it and sees it stay 0. */
+#define EFLAGS_386 (EFLAGS_ARITH | EFLAGS_TF | EFLAGS_IF | EFLAGS_DF | EFLAGS_IOPL | \
+                    EFLAGS_NT | EFLAGS_RF | EFLAGS_VM)
+#define EFLAGS_486 (EFLAGS_386 | EFLAGS_AC)
+/* A Pentium can toggle ID, which is how software learns CPUID exists. */
+#define EFLAGS_P5  (EFLAGS_486 | EFLAGS_VIF | EFLAGS_VIP | EFLAGS_ID)
+
+#define FEATURES_P5 (FEAT_486 | FEAT_FPU | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
+#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_TSC | CPUID_EDX_MSR | CPUID_EDX_CX8)
+
+static const CpuModel cpu_models[] = {
+    {
+        .name = "386",
+        .description = "Intel 386DX without a coprocessor: no CPUID, EFLAGS.AC stuck at 0",
+        .features = 0,
+        .eflags_writable = EFLAGS_386,
+        .vendor = "GenuineIntel",
+        .cpuid_signature = SIGNATURE(3, 0, 8),     /* 386DX D1 stepping, in DX after RESET */
+    },
+    {
+        /* An early 486DX that cannot toggle ID: software sees no CPUID. */
+        .name = "486",
+        .description = "Intel 486DX with FPU: EFLAGS.AC toggles, no CPUID",
+        .features = FEAT_486 | FEAT_FPU,
+        .eflags_writable = EFLAGS_486,
+        .vendor = "GenuineIntel",
+        .cpuid_signature = SIGNATURE(4, 0, 2),     /* in DX after RESET */
+    },
+    {
+        .name = "pentium",
+        .description = "Intel Pentium (P5): CPUID, RDTSC, MSRs, CMPXCHG8B",
+        .features = FEATURES_P5,
+        .eflags_writable = EFLAGS_P5,
+        .vendor = "GenuineIntel",
+        .cpuid_signature = SIGNATURE(5, 2, 5),
+        .cpuid_edx = CPUID_EDX_P5,
+        .cpuid_max_leaf = 1,
+    },
+    {
+        /* Reports leaf 1 only: the real part's leaf 2 (cache descriptors)
+         * waits until caches and TLBs are modelled. */
+        .name = "pentium2",
+        .description = "Intel Pentium II (P6 family); the Pentium feature set for now",
+        .features = FEATURES_P5,
+        .eflags_writable = EFLAGS_P5,
+        .vendor = "GenuineIntel",
+        .cpuid_signature = SIGNATURE(6, 5, 2),
+        .cpuid_edx = CPUID_EDX_P5,
+        .cpuid_max_leaf = 1,
+    },
+};
+
+enum { CPU_MODEL_COUNT = sizeof cpu_models / sizeof cpu_models[0] };
+
+const CpuModel *cpu_model_find(const char *name)
+{
+    for (unsigned i = 0; i < CPU_MODEL_COUNT; i++) {
+        if (strcmp(cpu_models[i].name, name) == 0)
+            return &cpu_models[i];
+    }
+    return NULL;
+}
+
+const char *cpu_model_name(const CpuModel *model)
+{
+    return model->name;
+}
+
+/* Keep in step with the table above. */
+const char *cpu_model_list(void)
+{
+    return "386, 486, pentium, pentium2";
+}
+
+const char *cpu_model_description(const CpuModel *model)
+{
+    return model->description;
+}

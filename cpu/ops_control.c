@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Control transfer: Jcc, JMP, CALL and RET (near and far), LOOP/LOOPcc/JCXZ,
+ * the software interrupts INT3/INT n/INTO/ICEBP and IRET, BOUND, and the
+ * flag and halt instructions HLT, CLI/STI, CLD/STD.  SDM vol. 1, 6.3 (calling
+ * procedures) and 7.3.8 (control transfer); vol. 2, the instruction pages.
+ * Far transfers, IRET and interrupt delivery are the mode-dependent part and
+ * go through exec.c (cpu_jump_far, cpu_iret, cpu_software_interrupt); far
+ * CALL and RET through call gates and to other privilege levels are not yet
+ * modelled there.
+ *
+ * Order of effects: a near branch target is checked against the CS limit
+ * (by cpu_jump_near) before anything is pushed or popped, and a CALL pushes
+ * its return address only after the jump succeeded, so a fault anywhere
+ * leaves eSP untouched and the instruction restarts cleanly.
+ */
+#include "cpu_internal.h"
+
+static uint32_t stack_mask(const Cpu *cpu)
+{
+    return cpu_stack32(cpu) ? 0xFFFFFFFFu : 0xFFFFu;
+}
+
+static unsigned eflags_iopl(const Cpu *cpu)
+{
+    return (cpu->eflags & EFLAGS_IOPL) >> 12;
+}
+
+/* Relative branches: the displacement is added to the next instruction's eIP. */
+static void jump_relative(Cpu *cpu, const Insn *in, uint32_t disp)
+{
+    cpu_jump_near(cpu, cpu->eip + disp, insn_opsize(in));
+}
+
+void jcc_Jb(Cpu *cpu, const Insn *in)
+{
+    if (cpu_condition(cpu, in->opcode & 0xF))
+        jump_relative(cpu, in, sign_extend(in->imm, 1));
+}
+
+void jcc_Jv(Cpu *cpu, const Insn *in)
+{
+    if (cpu_condition(cpu, in->opcode & 0xF))
+        jump_relative(cpu, in, in->imm);
+}
+
+void jmp_Jb(Cpu *cpu, const Insn *in)
+{
+    jump_relative(cpu, in, sign_extend(in->imm, 1));
+}
+
+void jmp_Jv(Cpu *cpu, const Insn *in)
+{
+    jump_relative(cpu, in, in->imm);
+}
+
+void jmp_Ev(Cpu *cpu, const Insn *in)
+{
+    unsigned size = insn_opsize(in);
+    cpu_jump_near(cpu, op_read_rm(cpu, in, size), size);
+}
+
+void jmp_Ap(Cpu *cpu, const Insn *in)
+{
+    cpu_jump_far(cpu, (uint16_t)in->imm2, in->imm, insn_opsize(in));
+}
+
+/* A far pointer in memory (m16:16 or m16:32): offset first, selector after it. */
+static void read_far_pointer(Cpu *cpu, const Insn *in, uint16_t *sel, uint32_t *offset)
+{
+    unsigned size = insn_opsize(in);
+    uint32_t ea = insn_ea(cpu, in);
+    *offset = mem_read(cpu, in->seg, ea, size);
+    *sel = (uint16_t)mem_read(cpu, in->seg, (ea + size) & size_mask(insn_addrsize(in)), 2);
+}
+
+void jmp_Mp(Cpu *cpu, const Insn *in)
+{
+    uint16_t sel;
+    uint32_t offset;
+    read_far_pointer(cpu, in, &sel, &offset);
+    cpu_jump_far(cpu, sel, offset, insn_opsize(in));
+}
+
+/* Near CALL: jump first (it checks the limit), then push the return eIP. */
+static void call_near(Cpu *cpu, const Insn *in, uint32_t target)
+{
+    unsigned size = insn_opsize(in);
+    uint32_t ret = cpu->eip;
+    cpu_jump_near(cpu, target, size);
+    stack_push(cpu, size, ret);
+}
+
+void call_Jv(Cpu *cpu, const Insn *in)
+{
+    call_near(cpu, in, cpu->eip + in->imm);
+}
+
+void call_Ev(Cpu *cpu, const Insn *in)
+{
+    call_near(cpu, in, op_read_rm(cpu, in, insn_opsize(in)));
+}
+
+/*
+ * Far CALL within the current privilege level: both stack slots are checked
+ * before CS changes, then CS and eIP are pushed (CS zero-extended to a
+ * doubleword with a 32-bit operand size).
+ */
+static void call_far(Cpu *cpu, const Insn *in, uint16_t sel, uint32_t offset)
+{
+    unsigned size = insn_opsize(in);
+    uint16_t ret_cs = cpu->seg[SEG_CS].sel;
+    uint32_t ret_eip = cpu->eip;
+    uint32_t sp = stack_pointer(cpu);
+    mem_check_write(cpu, SEG_SS, (sp - size) & stack_mask(cpu), size);
+    mem_check_write(cpu, SEG_SS, (sp - 2 * size) & stack_mask(cpu), size);
+    cpu_jump_far(cpu, sel, offset, size);
+    stack_push(cpu, size, ret_cs);
+    stack_push(cpu, size, ret_eip);
+}
+
+void call_Ap(Cpu *cpu, const Insn *in)
+{
+    call_far(cpu, in, (uint16_t)in->imm2, in->imm);
+}
+
+void call_Mp(Cpu *cpu, const Insn *in)
+{
+    uint16_t sel;
+    uint32_t offset;
+    read_far_pointer(cpu, in, &sel, &offset);
+    call_far(cpu, in, sel, offset);
+}
+
+/* eSP after releasing `bytes` bytes, at the stack size in force now. */
+static void stack_release(Cpu *cpu, uint32_t bytes)
+{
+    stack_pointer_set(cpu, (stack_pointer(cpu) + bytes) & stack_mask(cpu));
+}
+
+/* Near RET [imm16]: peek, jump (may fault), then release the slot and imm16 bytes. */
+static void ret_near(Cpu *cpu, const Insn *in, uint32_t extra)
+{
+    unsigned size = insn_opsize(in);
+    cpu_jump_near(cpu, stack_peek(cpu, 0, size), size);
+    stack_release(cpu, size + extra);
+}
+
+void ret(Cpu *cpu, const Insn *in)
+{
+    ret_near(cpu, in, 0);
+}
+
+void ret_Iw(Cpu *cpu, const Insn *in)
+{
+    ret_near(cpu, in, in->imm & 0xFFFF);
+}
+
+/*
+ * Far RET [imm16] to the same privilege level: eIP and CS are read, CS:eIP
+ * loaded, then the two slots and imm16 bytes released.  Returns to an outer
+ * level (which also pop SS:eSP) need protected-mode support in exec.c.
+ */
+static void ret_far(Cpu *cpu, const Insn *in, uint32_t extra)
+{
+    unsigned size = insn_opsize(in);
+    uint32_t offset = stack_peek(cpu, 0, size);
+    uint16_t sel = (uint16_t)stack_peek(cpu, size, size);
+    cpu_jump_far(cpu, sel, offset, size);
+    stack_release(cpu, 2 * size + extra);
+}
+
+void retf(Cpu *cpu, const Insn *in)
+{
+    ret_far(cpu, in, 0);
+}
+
+void retf_Iw(Cpu *cpu, const Insn *in)
+{
+    ret_far(cpu, in, in->imm & 0xFFFF);
+}
+
+/*
+ * LOOP family: the count register is CX or ECX by the ADDRESS size; the
+ * target wraps at the operand size.  The branch is taken (and so checked)
+ * before the decremented count is written back.
+ */
+static void loop_common(Cpu *cpu, const Insn *in, bool condition)
+{
+    unsigned asize = insn_addrsize(in);
+    uint32_t count = (reg_read(cpu, REG_ECX, asize) - 1) & size_mask(asize);
+    if (count != 0 && condition)
+        jump_relative(cpu, in, sign_extend(in->imm, 1));
+    reg_write(cpu, REG_ECX, asize, count);
+}
+
+void loop_Jb(Cpu *cpu, const Insn *in)
+{
+    loop_common(cpu, in, true);
+}
+
+void loope_Jb(Cpu *cpu, const Insn *in)
+{
+    loop_common(cpu, in, flag_zf(cpu));
+}
+
+void loopne_Jb(Cpu *cpu, const Insn *in)
+{
+    loop_common(cpu, in, !flag_zf(cpu));
+}
+
+void jcxz_Jb(Cpu *cpu, const Insn *in)
+{
+    if (reg_read(cpu, REG_ECX, insn_addrsize(in)) == 0)
+        jump_relative(cpu, in, sign_extend(in->imm, 1));
+}
+
+/* V86 mode with IOPL below 3: INT n and IRET trap to the monitor (CR4.VME not modelled). */
+static void check_v86_iopl(Cpu *cpu)
+{
+    if (cpu_v86_mode(cpu) && eflags_iopl(cpu) < 3)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_IOPL_V86, eflags_iopl(cpu), 0, 0);
+}
+
+/* INT3 (CC) is not IOPL-sensitive in V86 mode, unlike CD 03. */
+void int3(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    cpu_software_interrupt(cpu, EXC_BP);
+}
+
+void int_Ib(Cpu *cpu, const Insn *in)
+{
+    check_v86_iopl(cpu);
+    cpu_software_interrupt(cpu, in->imm & 0xFF);
+}
+
+void into(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    if (flag_of(cpu))
+        cpu_software_interrupt(cpu, EXC_OF);
+}
+
+/*
+ * ICEBP (F1, "INT1"): a #DB trap with the return address of the next
+ * instruction.  In protected mode it skips the gate-DPL check that INT n
+ * makes; that distinction belongs to cpu_software_interrupt's protected-
+ * mode path.
+ */
+void icebp(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    cpu_software_interrupt(cpu, EXC_DB);
+}
+
+void iret(Cpu *cpu, const Insn *in)
+{
+    check_v86_iopl(cpu);
+    cpu_iret(cpu, insn_opsize(in));
+}
+
+/*
+ * BOUND r, m16&16 / m32&32: #BR (a fault) unless lower <= index <= upper,
+ * all compared as signed numbers of the operand size.
+ */
+void bound_Gv_Ma(Cpu *cpu, const Insn *in)
+{
+    unsigned size = insn_opsize(in);
+    uint32_t ea = insn_ea(cpu, in);
+    uint32_t lower = mem_read(cpu, in->seg, ea, size);
+    uint32_t upper = mem_read(cpu, in->seg, (ea + size) & size_mask(insn_addrsize(in)), size);
+    uint32_t index = op_read_reg(cpu, in, size);
+    int32_t i = (int32_t)sign_extend(index, size);
+    if (i < (int32_t)sign_extend(lower, size) || i > (int32_t)sign_extend(upper, size))
+        cpu_raise(cpu, EXC_BR, NO_ERROR_CODE, FAULT_BOUND_RANGE, index, lower, upper);
+}
+
+/* HLT: privileged; the run loop wakes the CPU on an interrupt, NMI or reset. */
+void hlt(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    if (cpu_cpl(cpu) != 0)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_CPL_NOT_ZERO, cpu_cpl(cpu), 0, 0);
+    cpu->halted = true;
+}
+
+/*
+ * CLI/STI may change IF only when CPL <= IOPL (always in real mode; in V86
+ * mode that means IOPL 3).  The PVI/VME virtual-interrupt variants are not
+ * modelled.
+ */
+static void check_if_change(Cpu *cpu)
+{
+    if (cpu_real_mode(cpu))
+        return;
+    check_v86_iopl(cpu);
+    if (!cpu_v86_mode(cpu) && cpu_cpl(cpu) > eflags_iopl(cpu))
+        cpu_raise(cpu, EXC_GP, 0, FAULT_IOPL_CPL, cpu_cpl(cpu), eflags_iopl(cpu), 0);
+}
+
+void cli(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    check_if_change(cpu);
+    cpu->eflags &= ~EFLAGS_IF;
+}
+
+/* STI: when it sets a clear IF, interrupts wait until after the next instruction. */
+void sti(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    check_if_change(cpu);
+    if (!(cpu->eflags & EFLAGS_IF))
+        cpu->irq_shadow = 1;
+    cpu->eflags |= EFLAGS_IF;
+}
+
+void cld(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    cpu->eflags &= ~EFLAGS_DF;
+}
+
+void std(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    cpu->eflags |= EFLAGS_DF;
+}

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System instructions (SDM vol. 3, 2.7-2.8; vol. 2, the instruction pages):
+ * the descriptor-table registers (SGDT, SIDT, LGDT, LIDT), the machine
+ * status word (SMSW, LMSW, CLTS), MOV to and from the control and debug
+ * registers, the cache and TLB instructions, the x87 escape and WAIT as seen
+ * by a CPU without a working coprocessor, and the identification
+ * instructions of the Pentium (CPUID, RDTSC, RDMSR, WRMSR).  Privileged
+ * instructions need CPL 0, which real mode always has and virtual-8086 mode
+ * never has.  Not modelled yet: the LDT/TR/descriptor instructions of group 6
+ * and LAR/LSL (#UD in every mode until protected-mode segmentation lands),
+ * x87 arithmetic, caches, and the effect of the debug registers (they hold
+ * their values but set no breakpoints).
+ */
+#include <assert.h>
+
+#include "cpu_internal.h"
+
+/* DR6 and DR7 bits (SDM vol. 3, 17.2) */
+#define DR6_BD       0x00002000u    /* the last #DB came from general detection */
+#define DR6_WRITABLE 0x0000E00Fu    /* B0-B3, BD, BS, BT */
+#define DR6_ONES     0xFFFF0FF0u    /* reserved bits that read as 1 */
+#define DR7_GD       0x00002000u
+#define DR7_ZEROS    0x0000D800u    /* reserved bits that read as 0 */
+#define DR7_ONES     0x00000400u
+
+#define MSR_TSC 0x10u
+
+static void require_cpl0(Cpu *cpu)
+{
+    unsigned cpl = cpu_cpl(cpu);
+
+    if (cpl != 0)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_CPL_NOT_ZERO, cpl, 0, 0);
+}
+
+static noreturn void raise_not_in_real_mode(Cpu *cpu)
+{
+    cpu_raise(cpu, EXC_UD, NO_ERROR_CODE, FAULT_REAL_MODE_ONLY_PM, 0, 0, 0);
+}
+
+/* Instructions that exist only in protected mode are #UD in real and V86 mode. */
+static void require_protected_mode(Cpu *cpu)
+{
+    if (cpu_real_mode(cpu) || cpu_v86_mode(cpu))
+        raise_not_in_real_mode(cpu);
+}
+
+/* ---- x87 escape and WAIT ---- */
+
+/* With no x87 arithmetic yet every model acts like a 386 without a
+ * coprocessor: ESC does nothing (the decoder has already consumed its ModRM
+ * and displacement; memory is not touched).  EM asks for software emulation;
+ * TS says the x87 state belongs to another task (SDM vol. 3, 2.5). */
+void fpu_escape(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    if (cpu->cr0 & CR0_EM)
+        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE, FAULT_FPU_EMULATED, 0, 0, 0);
+    if (cpu->cr0 & CR0_TS)
+        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE, FAULT_FPU_TASK_SWITCHED, 0, 0, 0);
+}
+
+/* WAIT traps only when MP says a coprocessor is there and TS says its state is stale. */
+void fwait(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    if ((cpu->cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
+        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE, FAULT_FPU_TASK_SWITCHED, 0, 0, 0);
+}
+
+/* ---- protected-mode-only instructions ---- */
+
+/* SLDT, STR, LLDT, LTR, VERR, VERW.  In protected mode they raise #UD too
+ * until the LDT and task-register loads exist. */
+void group6_Ew(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    require_protected_mode(cpu);
+    raise_not_in_real_mode(cpu);
+}
+
+/* LAR and LSL read descriptors; like group 6 they are #UD in every mode
+ * until the descriptor checks of protected-mode segmentation exist. */
+void lar_Gv_Ew(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    require_protected_mode(cpu);
+    raise_not_in_real_mode(cpu);
+}
+
+void lsl_Gv_Ew(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    require_protected_mode(cpu);
+    raise_not_in_real_mode(cpu);
+}
+
+/* ARPL raises the RPL of the destination selector to that of the source,
+ * so a system call cannot be tricked into using its own privilege. */
+void arpl_Ew_Gw(Cpu *cpu, const Insn *in)
+{
+    uint32_t dst, src;
+
+    require_protected_mode(cpu);
+    dst = op_read_rm(cpu, in, 2);
+    src = op_read_reg(cpu, in, 2);
+    if ((dst & 3) < (src & 3)) {
+        op_write_rm(cpu, in, 2, (dst & ~3u) | (src & 3));
+        flags_set(cpu, EFLAGS_ZF, EFLAGS_ZF);
+    } else {
+        flags_set(cpu, EFLAGS_ZF, 0);
+    }
+}
+
+/* ---- GDTR and IDTR ---- */
+
+/*
+ * The 6-byte pseudo-descriptor:   +0 limit (16 bits)   +2 base (32 bits)
+ * With a 16-bit operand size only 24 bits of base count.  The 286 stored
+ * 0xFF in the sixth byte; the 386 and later store 0 there (386 PRM, SGDT
+ * compatibility note; SDM vol. 2, SGDT).
+ */
+static void store_table_register(Cpu *cpu, const Insn *in, const TableRegister *tr)
+{
+    uint32_t ea = insn_ea(cpu, in);
+    uint32_t base = in->opsize32 ? tr->base : tr->base & 0x00FFFFFFu;
+
+    mem_check_write(cpu, in->seg, ea + 2, 4);   /* no half-written operand on a fault */
+    mem_write(cpu, in->seg, ea, tr->limit, 2);
+    mem_write(cpu, in->seg, ea + 2, base, 4);
+}
+
+static void load_table_register(Cpu *cpu, const Insn *in, TableRegister *tr)
+{
+    uint32_t ea, limit, base;
+
+    require_cpl0(cpu);
+    ea = insn_ea(cpu, in);
+    limit = mem_read(cpu, in->seg, ea, 2);
+    base = mem_read(cpu, in->seg, ea + 2, 4);
+    tr->limit = (uint16_t)limit;
+    tr->base = in->opsize32 ? base : base & 0x00FFFFFFu;
+}
+
+void sgdt_Ms(Cpu *cpu, const Insn *in) { store_table_register(cpu, in, &cpu->gdtr); }
+void sidt_Ms(Cpu *cpu, const Insn *in) { store_table_register(cpu, in, &cpu->idtr); }
+void lgdt_Ms(Cpu *cpu, const Insn *in) { load_table_register(cpu, in, &cpu->gdtr); }
+void lidt_Ms(Cpu *cpu, const Insn *in) { load_table_register(cpu, in, &cpu->idtr); }
+
+/* ---- CR0 and the machine status word ---- */
+
+/* ET says which coprocessor is attached; from the 486 on it is hardwired,
+ * here to "an x87 is present" exactly when the model has one. */
+static uint32_t cr0_read(const Cpu *cpu)
+{
+    return (cpu->cr0 & ~CR0_ET) | (cpu_has(cpu, FEAT_FPU) ? CR0_ET : 0);
+}
+
+/* The 486 added NE, WP, AM, NW and CD; other bits are ignored on write. */
+static uint32_t cr0_writable(const Cpu *cpu)
+{
+    uint32_t mask = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_PG;
+
+    if (cpu_has(cpu, FEAT_486))
+        mask |= CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD;
+    return mask;
+}
+
+/* Paging needs protection on; write-through-off makes no sense with the
+ * cache on (SDM vol. 3, table 11-5): both are #GP(0).  When the MMU lands,
+ * a change of PG or WP here must flush its TLB. */
+static void cr0_write(Cpu *cpu, uint32_t value)
+{
+    uint32_t cr0 = (value & cr0_writable(cpu)) | (cpu_has(cpu, FEAT_FPU) ? CR0_ET : 0);
+
+    if (((cr0 & CR0_PG) && !(cr0 & CR0_PE)) || ((cr0 & CR0_NW) && !(cr0 & CR0_CD)))
+        cpu_raise(cpu, EXC_GP, 0, FAULT_CR_RESERVED_BIT, 0, value, 0);
+    cpu->cr0 = cr0;
+}
+
+/* SMSW is not privileged.  Memory and 16-bit registers get the low word;
+ * a 32-bit register gets all of CR0 on the 386 and later (the SDM calls the
+ * upper half undefined; the parts copy the whole register). */
+void smsw_Ew(Cpu *cpu, const Insn *in)
+{
+    uint32_t cr0 = cr0_read(cpu);
+
+    if (in->mod == 3 && in->opsize32)
+        reg_write(cpu, in->rm, 4, cr0);
+    else
+        op_write_rm(cpu, in, 2, cr0 & 0xFFFF);
+}
+
+/* LMSW loads PE, MP, EM and TS only, and can set PE but never clear it:
+ * leaving protected mode takes MOV CR0. */
+void lmsw_Ew(Cpu *cpu, const Insn *in)
+{
+    uint32_t msw;
+
+    require_cpl0(cpu);
+    msw = op_read_rm(cpu, in, 2);
+    cpu->cr0 = (cpu->cr0 & ~(CR0_MP | CR0_EM | CR0_TS)) |
+               (msw & (CR0_PE | CR0_MP | CR0_EM | CR0_TS));
+}
+
+void clts(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    require_cpl0(cpu);
+    cpu->cr0 &= ~CR0_TS;
+}
+
+/* ---- caches and TLB ---- */
+
+/* No caches are modelled, so there is nothing to invalidate or write back. */
+void invd(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    require_cpl0(cpu);
+}
+
+void wbinvd(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    require_cpl0(cpu);
+}
+
+/* When the MMU lands, INVLPG flushes the TLB entry of the page that holds
+ * seg:offset; with no TLB there is nothing to flush.  The operand is only an
+ * address and is never accessed, so it cannot fault. */
+void invlpg_M(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    require_cpl0(cpu);
+}
+
+/* ---- MOV to and from CRn ---- */
+
+/* CR4 came with the Pentium, the same part that brought CPUID. */
+static bool cpu_has_cr4(const Cpu *cpu)
+{
+    return cpu_has(cpu, FEAT_CPUID);
+}
+
+/* CR4 bits the model may set: only those of features the core implements
+ * (TSD with the TSC).  VME, PVI, DE, PSE, PGE and the rest are added here
+ * as the features land; setting a bit that is not there is #GP(0). */
+static uint32_t cr4_writable(const Cpu *cpu)
+{
+    return cpu_has(cpu, FEAT_TSC) ? CR4_TSD : 0;
+}
+
+/* The 486 added the page-level cache bits PWT and PCD to CR3. */
+static uint32_t cr3_writable(const Cpu *cpu)
+{
+    return cpu_has(cpu, FEAT_486) ? 0xFFFFF018u : 0xFFFFF000u;
+}
+
+static void check_cr_exists(Cpu *cpu, unsigned n)
+{
+    if (!(n == 0 || n == 2 || n == 3 || (n == 4 && cpu_has_cr4(cpu))))
+        cpu_raise(cpu, EXC_UD, NO_ERROR_CODE, FAULT_CR_INVALID, n, 0, 0);
+}
+
+/* MOV r32, CRn: in->reg is n, in->rm the general register (mod is ignored). */
+void mov_Rd_Cd(Cpu *cpu, const Insn *in)
+{
+    uint32_t value;
+
+    check_cr_exists(cpu, in->reg);
+    require_cpl0(cpu);
+    switch (in->reg) {
+    case 0:  value = cr0_read(cpu); break;
+    case 2:  value = cpu->cr2; break;
+    case 3:  value = cpu->cr3; break;
+    default: value = cpu->cr4; break;
+    }
+    reg_write(cpu, in->rm, 4, value);
+}
+
+/* MOV CRn, r32.  When the MMU lands, writing CR3 (and CR4.PSE/PGE) flushes
+ * its TLB. */
+void mov_Cd_Rd(Cpu *cpu, const Insn *in)
+{
+    uint32_t value;
+
+    check_cr_exists(cpu, in->reg);
+    require_cpl0(cpu);
+    value = reg_read(cpu, in->rm, 4);
+    switch (in->reg) {
+    case 0:
+        cr0_write(cpu, value);
+        break;
+    case 2:
+        cpu->cr2 = value;
+        break;
+    case 3:
+        cpu->cr3 = value & cr3_writable(cpu);
+        break;
+    default:
+        if (value & ~cr4_writable(cpu))
+            cpu_raise(cpu, EXC_GP, 0, FAULT_CR_RESERVED_BIT, 4, value, 0);
+        cpu->cr4 = value;
+        break;
+    }
+}
+
+/* ---- MOV to and from DRn ---- */
+
+/*
+ * The checks of MOV DRn, in order: DR4 and DR5 are other names for DR6 and
+ * DR7 unless CR4.DE removes them (#UD); CPL must be 0 (#GP); and DR7.GD
+ * turns any access into a #DB fault that clears GD, so the debugger's
+ * handler can use the registers, and sets DR6.BD to say why.  Returns the
+ * register actually meant.
+ */
+static unsigned dr_access(Cpu *cpu, unsigned n)
+{
+    if (n == 4 || n == 5) {
+        if (cpu->cr4 & CR4_DE)
+            cpu_raise(cpu, EXC_UD, NO_ERROR_CODE, FAULT_DR_INVALID, n, 0, 0);
+        n += 2;
+    }
+    require_cpl0(cpu);
+    if (cpu->dr[7] & DR7_GD) {
+        cpu->dr[6] |= DR6_BD;
+        cpu->dr[7] &= ~DR7_GD;
+        cpu_raise(cpu, EXC_DB, NO_ERROR_CODE, FAULT_DEBUG_REGISTER_GD, n, 0, 0);
+    }
+    return n;
+}
+
+void mov_Rd_Dd(Cpu *cpu, const Insn *in)
+{
+    unsigned n = dr_access(cpu, in->reg);
+
+    reg_write(cpu, in->rm, 4, cpu->dr[n]);
+}
+
+void mov_Dd_Rd(Cpu *cpu, const Insn *in)
+{
+    unsigned n = dr_access(cpu, in->reg);
+    uint32_t value = reg_read(cpu, in->rm, 4);
+
+    if (n == 6)
+        value = (value & DR6_WRITABLE) | DR6_ONES;
+    else if (n == 7)
+        value = (value & ~DR7_ZEROS) | DR7_ONES;
+    cpu->dr[n] = value;
+}
+
+/* ---- time stamp counter and MSRs ---- */
+
+static uint64_t tsc_read(const Cpu *cpu)
+{
+    return cpu->icount + cpu->tsc_offset;
+}
+
+static void edx_eax_write(Cpu *cpu, uint64_t value)
+{
+    cpu->gpr[REG_EAX] = (uint32_t)value;
+    cpu->gpr[REG_EDX] = (uint32_t)(value >> 32);
+}
+
+/* CR4.TSD lets an OS hide the TSC from user code (timing side channels). */
+void rdtsc(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    if (!cpu_has(cpu, FEAT_TSC))
+        cpu_raise_ud(cpu);
+    if ((cpu->cr4 & CR4_TSD) && cpu_cpl(cpu) != 0)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_RDTSC_DISABLED, cpu_cpl(cpu), 0, 0);
+    edx_eax_write(cpu, tsc_read(cpu));
+}
+
+/* The model's MSR set is only the TSC so far; any other index is #GP(0). */
+static void check_msr_access(Cpu *cpu)
+{
+    if (!cpu_has(cpu, FEAT_MSR))
+        cpu_raise_ud(cpu);
+    require_cpl0(cpu);
+    if (cpu->gpr[REG_ECX] != MSR_TSC)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_MSR_UNKNOWN, cpu->gpr[REG_ECX], 0, 0);
+}
+
+void rdmsr(Cpu *cpu, const Insn *in)
+{
+    (void)in;
+    check_msr_access(cpu);
+    edx_eax_write(cpu, tsc_read(cpu));
+}
+
+/* Writing the TSC moves the offset, so it keeps counting from the new value. */
+void wrmsr(Cpu *cpu, const Insn *in)
+{
+    uint64_t value;
+
+    (void)in;
+    check_msr_access(cpu);
+    value = (uint64_t)cpu->gpr[REG_EDX] << 32 | cpu->gpr[REG_EAX];
+    cpu->tsc_offset = value - cpu->icount;
+}
+
+/* ---- CPUID ---- */
+
+/* Four vendor characters as CPUID returns them: the first in the low byte. */
+static uint32_t vendor_word(const CpuModel *model, unsigned first)
+{
+    const unsigned char *v = (const unsigned char *)model->vendor + first;
+
+    return v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
+}
+
+/* Leaf 0 gives the highest leaf and the vendor ("Genu" "ineI" "ntel" in
+ * EBX, EDX, ECX); leaf 1 the signature and feature bits.  Like Intel parts,
+ * a leaf above the highest answers as the highest does. */
+void cpuid(Cpu *cpu, const Insn *in)
+{
+    const CpuModel *model = cpu->model;
+    uint32_t leaf;
+
+    (void)in;
+    if (!cpu_has(cpu, FEAT_CPUID))
+        cpu_raise_ud(cpu);
+    leaf = cpu->gpr[REG_EAX];
+    if (leaf > model->cpuid_max_leaf)
+        leaf = model->cpuid_max_leaf;
+    switch (leaf) {
+    case 0:
+        cpu->gpr[REG_EAX] = model->cpuid_max_leaf;
+        cpu->gpr[REG_EBX] = vendor_word(model, 0);
+        cpu->gpr[REG_EDX] = vendor_word(model, 4);
+        cpu->gpr[REG_ECX] = vendor_word(model, 8);
+        break;
+    case 1:
+        cpu->gpr[REG_EAX] = model->cpuid_signature;
+        cpu->gpr[REG_EBX] = 0;
+        cpu->gpr[REG_ECX] = 0;
+        cpu->gpr[REG_EDX] = model->cpuid_edx;
+        break;
+    default:
+        assert(!"the model's cpuid_max_leaf names a leaf CPUID does not implement");
+        break;
+    }
+}

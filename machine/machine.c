@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Machine assembly and the run loop.  The loop asks the clock for the next
+ * armed event, lets the CPU run exactly the instructions that fit before it,
+ * turns them into virtual time (which fires the event), and on HLT skips
+ * straight to the next event.  Nothing here reads the host clock: pacing to
+ * real time is the frontend's job.
+ */
+#include "machine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "cpu.h"
+#include "debugport.h"
+#include "memory.h"
+
+struct Machine {
+    MachineConfig config;
+    Clock clock;
+    PhysMem mem;
+    IoSpace ports;
+    Cpu cpu;
+    DebugPorts debug;
+};
+
+enum { PROGRAM_LOAD_ADDR = 0x7C00 };
+
+static void set_err(char *err, size_t len, const char *msg)
+{
+    if (err && len)
+        snprintf(err, len, "%s", msg);
+}
+
+static void load_program(Machine *m)
+{
+    Cpu *cpu = &m->cpu;
+    phys_write_block(&m->mem, PROGRAM_LOAD_ADDR, m->config.program, m->config.program_size);
+    for (int seg = 0; seg < SEG_COUNT; seg++)
+        cpu_load_segment_real(cpu, seg, 0);
+    cpu->eip = PROGRAM_LOAD_ADDR;
+    cpu->gpr[REG_ESP] = PROGRAM_LOAD_ADDR;
+}
+
+Machine *machine_create(const MachineConfig *config, char *err, size_t err_len)
+{
+    uint64_t mib = config->ram_bytes >> 20;
+    if ((config->ram_bytes & 0xFFFFF) || mib < MACHINE_MIN_RAM_MIB || mib > MACHINE_MAX_RAM_MIB) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "RAM size must be a whole number of MiB from %u to %u",
+                 MACHINE_MIN_RAM_MIB, MACHINE_MAX_RAM_MIB);
+        set_err(err, err_len, msg);
+        return NULL;
+    }
+    const CpuModel *model = cpu_model_find(config->cpu_model ? config->cpu_model : "pentium");
+    if (!model) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "unknown CPU model '%s' (known: %s)", config->cpu_model, cpu_model_list());
+        set_err(err, err_len, msg);
+        return NULL;
+    }
+    if (config->program_size > LEGACY_HOLE_START - PROGRAM_LOAD_ADDR) {
+        set_err(err, err_len, "the program does not fit below 640 KiB");
+        return NULL;
+    }
+    Machine *m = calloc(1, sizeof(*m));
+    if (!m || !phys_init(&m->mem, config->ram_bytes, true)) {
+        free(m);
+        set_err(err, err_len, "out of host memory for the guest RAM");
+        return NULL;
+    }
+    m->config = *config;
+    clock_init(&m->clock, config->ips);
+    io_space_init(&m->ports, "port");
+    m->ports.log = config->log;
+    m->ports.log_opaque = config->host_opaque;
+    m->mem.mmio.log = config->log;
+    m->mem.mmio.log_opaque = config->host_opaque;
+    cpu_init(&m->cpu, model, &m->mem, &m->ports);
+    m->cpu.log = config->log;
+    m->cpu.log_opaque = config->host_opaque;
+    debugports_init(&m->debug, (DebugPortSink){ config->console_char, config->host_opaque },
+                    &m->cpu.stop_requested);
+    debugports_map(&m->debug, &m->ports);
+    if (config->program)
+        load_program(m);
+    return m;
+}
+
+void machine_destroy(Machine *m)
+{
+    if (!m)
+        return;
+    phys_free(&m->mem);
+    free(m);
+}
+
+MachineStop machine_run(Machine *m, uint64_t until_ns)
+{
+    Cpu *cpu = &m->cpu;
+    while (m->clock.now_ns < until_ns) {
+        uint64_t deadline = clock_next_deadline(&m->clock);
+        if (deadline > until_ns)
+            deadline = until_ns;
+        uint64_t before = cpu->icount;
+        CpuStop stop = cpu_run(cpu, clock_instructions_until(&m->clock, deadline));
+        clock_retire_instructions(&m->clock, cpu->icount - before);
+        if (m->debug.exit_requested)
+            return MACHINE_STOP_GUEST_EXIT;
+        if (stop == CPU_STOP_SHUTDOWN)
+            return MACHINE_STOP_SHUTDOWN;
+        if (stop == CPU_STOP_HALT) {
+            uint64_t next = clock_next_deadline(&m->clock);
+            if (next == CLOCK_NEVER && !(cpu->eflags & EFLAGS_IF))
+                return MACHINE_STOP_HALTED;
+            clock_advance_to(&m->clock, next < until_ns ? next : until_ns);
+        }
+    }
+    return MACHINE_STOP_TIME;
+}
+
+uint64_t machine_now_ns(const Machine *m) { return m->clock.now_ns; }
+uint64_t machine_instructions(const Machine *m) { return m->cpu.icount; }
+int machine_guest_exit_status(const Machine *m) { return m->debug.exit_status; }
+
+const char *machine_stop_reason(const Machine *m)
+{
+    if (m->cpu.shutdown_reason)
+        return m->cpu.shutdown_reason;
+    return "no stop reason recorded";
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001B3ull;
+    return h;
+}
+
+uint64_t machine_state_hash(const Machine *m)
+{
+    Cpu *cpu = (Cpu *)&m->cpu;
+    uint64_t h = 0xCBF29CE484222325ull;
+    h = fnv1a(h, m->mem.ram, m->mem.ram_size);
+    h = fnv1a(h, cpu->gpr, sizeof(cpu->gpr));
+    uint32_t regs[3] = { cpu->eip, cpu_get_eflags(cpu), cpu->cr0 };
+    h = fnv1a(h, regs, sizeof(regs));
+    for (int i = 0; i < SEG_COUNT; i++) {
+        uint32_t seg[4] = { cpu->seg[i].sel, cpu->seg[i].base, cpu->seg[i].limit, cpu->seg[i].attr };
+        h = fnv1a(h, seg, sizeof(seg));
+    }
+    h = fnv1a(h, &m->clock.now_ns, sizeof(m->clock.now_ns));
+    return fnv1a(h, &cpu->icount, sizeof(cpu->icount));
+}
+
+void machine_describe_cpu(const Machine *m, char *buf, size_t len)
+{
+    Cpu *cpu = (Cpu *)&m->cpu;
+    snprintf(buf, len,
+             "EAX=%08x EBX=%08x ECX=%08x EDX=%08x ESI=%08x EDI=%08x EBP=%08x ESP=%08x "
+             "CS:EIP=%04x:%08x SS=%04x DS=%04x ES=%04x EFLAGS=%08x CR0=%08x",
+             cpu->gpr[REG_EAX], cpu->gpr[REG_EBX], cpu->gpr[REG_ECX], cpu->gpr[REG_EDX],
+             cpu->gpr[REG_ESI], cpu->gpr[REG_EDI], cpu->gpr[REG_EBP], cpu->gpr[REG_ESP],
+             cpu->seg[SEG_CS].sel, cpu->eip, cpu->seg[SEG_SS].sel, cpu->seg[SEG_DS].sel,
+             cpu->seg[SEG_ES].sel, cpu_get_eflags(cpu), cpu->cr0);
+}

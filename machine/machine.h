@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The board: wires memory, the port bus, the clock, the CPU and the chips,
+ * and runs them.  The frontend sees only this header; everything behind it
+ * is opaque, so two machines can run side by side in one process.
+ */
+#ifndef FAULTLINE_MACHINE_H
+#define FAULTLINE_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Machine Machine;
+
+#define MACHINE_MIN_RAM_MIB 1u
+#define MACHINE_MAX_RAM_MIB 3072u   /* below the PCI hole under 4 GiB */
+
+typedef struct MachineConfig {
+    uint64_t ram_bytes;
+    const char *cpu_model;          /* "386", "486", "pentium", "pentium2" */
+    uint64_t ips;                   /* nominal instructions per second */
+    /* A flat real-mode program started at 0000:7C00 with no BIOS. */
+    const uint8_t *program;
+    size_t program_size;
+    void (*console_char)(void *opaque, uint8_t ch);    /* port 0xE9 output */
+    void (*log)(void *opaque, const char *line);       /* guest misbehaviour, unimplemented features */
+    void *host_opaque;
+} MachineConfig;
+
+typedef enum MachineStop {
+    MACHINE_STOP_TIME,          /* reached the requested virtual time */
+    MACHINE_STOP_GUEST_EXIT,    /* the guest wrote the exit port */
+    MACHINE_STOP_SHUTDOWN,      /* triple fault or an unimplemented path: see machine_stop_reason */
+    MACHINE_STOP_HALTED,        /* HLT with interrupts off: nothing can wake the CPU */
+} MachineStop;
+
+/* Returns NULL and a one-line reason in err on bad configuration. */
+Machine *machine_create(const MachineConfig *config, char *err, size_t err_len);
+void machine_destroy(Machine *m);
+
+/* Runs until virtual time reaches until_ns or something stops the machine. */
+MachineStop machine_run(Machine *m, uint64_t until_ns);
+
+uint64_t machine_now_ns(const Machine *m);
+uint64_t machine_instructions(const Machine *m);
+int machine_guest_exit_status(const Machine *m);
+const char *machine_stop_reason(const Machine *m);
+/* A hash of RAM, CPU registers and the clock: equal states hash equal. */
+uint64_t machine_state_hash(const Machine *m);
+/* One line of CPU state for reports: "EAX=... CS:EIP=...". */
+void machine_describe_cpu(const Machine *m, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Runs the faultline binary the way a user does and checks what it prints
+# and how it exits: the built-in guest, bad host input (one line, exit 2),
+# a runaway guest (budget, exit 3), a triple fault (exit 4), determinism.
+set -u
+FL=${1:?usage: cli_test.sh path/to/faultline}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_exit CODE DESCRIPTION -- command...
+expect_exit() {
+    want=$1; what=$2; shift 3
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; cat "$TMP/err"; fi
+}
+
+# expect_one_line_error DESCRIPTION PATTERN -- command...: exit 2, exactly one stderr line matching PATTERN
+expect_one_line_error() {
+    what=$1; pattern=$2; shift 3
+    expect_exit 2 "$what" -- "$@"
+    lines=$(wc -l <"$TMP/err")
+    if [ "$lines" -eq 1 ] && grep -q "$pattern" "$TMP/err"; then ok; else bad "$what: stderr was: $(cat "$TMP/err")"; fi
+}
+
+expect_exit 0 "built-in guest" -- "$FL" -display none -deterministic
+grep -q "self-check finished: 0 failed" "$TMP/out" && ok || bad "built-in guest output: $(cat "$TMP/out")"
+for model in 386 486 pentium pentium2; do
+    expect_exit 0 "built-in guest on $model" -- "$FL" -cpu "$model" -deterministic
+done
+
+expect_one_line_error "unknown flag" "unknown option" -- "$FL" -frobnicate
+expect_one_line_error "flag without value" "needs a value" -- "$FL" -m
+expect_one_line_error "missing program" "cannot open" -- "$FL" -bin "$TMP/does-not-exist"
+: >"$TMP/empty.bin"
+expect_one_line_error "empty program" "empty" -- "$FL" -bin "$TMP/empty.bin"
+expect_one_line_error "unreadable program" "cannot" -- "$FL" -bin "$TMP"
+expect_one_line_error "RAM zero" "RAM size" -- "$FL" -m 0
+expect_one_line_error "RAM too big" "RAM size" -- "$FL" -m 5G
+expect_one_line_error "RAM garbage" "RAM size" -- "$FL" -m lots
+expect_one_line_error "unknown CPU" "unknown CPU model" -- "$FL" -cpu z80
+expect_one_line_error "bad budget" "budget" -- "$FL" -budget soon
+expect_one_line_error "sdl not yet" "display" -- "$FL" -display sdl
+
+printf '\353\376' >"$TMP/spin.bin"          # jmp $
+expect_exit 3 "runaway guest ends at its budget" -- "$FL" -bin "$TMP/spin.bin" -budget 20ms -deterministic
+grep -q "budget ran out" "$TMP/err" && ok || bad "budget message: $(cat "$TMP/err")"
+
+# lidt [zero]; int3 -> #GP on the IVT limit -> #DF -> triple fault
+printf '\017\001\036\011\174\314\000\000\000\000\000\000' >"$TMP/triple.bin"
+expect_exit 4 "triple fault" -- "$FL" -bin "$TMP/triple.bin" -deterministic
+grep -q "triple fault" "$TMP/err" && ok || bad "triple fault message: $(cat "$TMP/err")"
+
+"$FL" -deterministic >"$TMP/run1" 2>&1
+"$FL" -deterministic >"$TMP/run2" 2>&1
+sed 's/[0-9.]* s host.*MIPS)//' "$TMP/run1" >"$TMP/a"
+sed 's/[0-9.]* s host.*MIPS)//' "$TMP/run2" >"$TMP/b"
+cmp -s "$TMP/a" "$TMP/b" && ok || bad "two deterministic runs differ"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -200,6 +200,15 @@ static inline unsigned cpu_cpl(const Cpu *cpu)
         return 3;
     return cpu->seg[SEG_CS].sel & 3;
 }
+static inline unsigned cpu_iopl(const Cpu *cpu) { return (cpu->eflags & EFLAGS_IOPL) >> 12; }
+
+/* V86 mode with IOPL below 3: CLI, STI, PUSHF, POPF, INT n and IRET raise #GP(0)
+ * for the V86 monitor to emulate (CR4.VME's virtual interrupts not modelled). */
+static inline void cpu_check_v86_iopl(Cpu *cpu)
+{
+    if (cpu_v86_mode(cpu) && cpu_iopl(cpu) < 3)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_IOPL_V86, cpu_iopl(cpu), 0, 0);
+}
 
 /* ---- memory ---- */
 
@@ -240,6 +249,8 @@ uint32_t stack_peek(Cpu *cpu, uint32_t offset, unsigned size);
 /* SP or ESP by the stack size, and the write that keeps the other half. */
 uint32_t stack_pointer(const Cpu *cpu);
 void stack_pointer_set(Cpu *cpu, uint32_t value);
+/* The mask at which stack offsets wrap: 0xFFFF for SS.B clear. */
+static inline uint32_t stack_mask(const Cpu *cpu) { return cpu_stack32(cpu) ? 0xFFFFFFFFu : 0xFFFFu; }
 
 /* ---- control transfer ---- */
 
@@ -265,7 +276,7 @@ typedef enum FlagOp {
     FLAG_OP_ADD, FLAG_OP_ADC, FLAG_OP_SUB, FLAG_OP_SBB,
     FLAG_OP_LOGIC,          /* AND/OR/XOR/TEST: CF=OF=0, AF cleared */
     FLAG_OP_INC, FLAG_OP_DEC,   /* CF untouched */
-    FLAG_OP_NEG,
+    FLAG_OP_NEG,            /* recorded as dst = 0, src = the operand */
 } FlagOp;
 
 /* Records a flag-setting ALU result; flags are computed when read. */

@@ -197,3 +197,10 @@ void cpu_decode(Cpu *cpu, Insn *in)
     if (in->lock && (!(flags & OPF_LOCK) || in->mod == 3))
         cpu_raise(cpu, EXC_UD, NO_ERROR_CODE, FAULT_LOCK_NOT_ALLOWED, 0, 0, 0);
 }
+
+/* Prefix rows exist so the table names every byte; the decoder consumes
+ * prefixes itself, so this handler is never reached through dispatch. */
+void prefix_byte(Cpu *cpu, const Insn *in)
+{
+    cpu_raise_ud(cpu);
+}

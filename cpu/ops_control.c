@@ -16,16 +16,6 @@
  */
 #include "cpu_internal.h"
 
-static uint32_t stack_mask(const Cpu *cpu)
-{
-    return cpu_stack32(cpu) ? 0xFFFFFFFFu : 0xFFFFu;
-}
-
-static unsigned eflags_iopl(const Cpu *cpu)
-{
-    return (cpu->eflags & EFLAGS_IOPL) >> 12;
-}
-
 /* Relative branches: the displacement is added to the next instruction's eIP. */
 static void jump_relative(Cpu *cpu, const Insn *in, uint32_t disp)
 {
@@ -215,13 +205,6 @@ void jcxz_Jb(Cpu *cpu, const Insn *in)
         jump_relative(cpu, in, sign_extend(in->imm, 1));
 }
 
-/* V86 mode with IOPL below 3: INT n and IRET trap to the monitor (CR4.VME not modelled). */
-static void check_v86_iopl(Cpu *cpu)
-{
-    if (cpu_v86_mode(cpu) && eflags_iopl(cpu) < 3)
-        cpu_raise(cpu, EXC_GP, 0, FAULT_IOPL_V86, eflags_iopl(cpu), 0, 0);
-}
-
 /* INT3 (CC) is not IOPL-sensitive in V86 mode, unlike CD 03. */
 void int3(Cpu *cpu, const Insn *in)
 {
@@ -231,7 +214,7 @@ void int3(Cpu *cpu, const Insn *in)
 
 void int_Ib(Cpu *cpu, const Insn *in)
 {
-    check_v86_iopl(cpu);
+    cpu_check_v86_iopl(cpu);
     cpu_software_interrupt(cpu, in->imm & 0xFF);
 }
 
@@ -256,7 +239,7 @@ void icebp(Cpu *cpu, const Insn *in)
 
 void iret(Cpu *cpu, const Insn *in)
 {
-    check_v86_iopl(cpu);
+    cpu_check_v86_iopl(cpu);
     cpu_iret(cpu, insn_opsize(in));
 }
 
@@ -294,9 +277,9 @@ static void check_if_change(Cpu *cpu)
 {
     if (cpu_real_mode(cpu))
         return;
-    check_v86_iopl(cpu);
-    if (!cpu_v86_mode(cpu) && cpu_cpl(cpu) > eflags_iopl(cpu))
-        cpu_raise(cpu, EXC_GP, 0, FAULT_IOPL_CPL, cpu_cpl(cpu), eflags_iopl(cpu), 0);
+    cpu_check_v86_iopl(cpu);
+    if (!cpu_v86_mode(cpu) && cpu_cpl(cpu) > cpu_iopl(cpu))
+        cpu_raise(cpu, EXC_GP, 0, FAULT_IOPL_CPL, cpu_cpl(cpu), cpu_iopl(cpu), 0);
 }
 
 void cli(Cpu *cpu, const Insn *in)

@@ -9,15 +9,11 @@
  * Restartability: instructions that move several values (PUSHA, POPA, ENTER,
  * POP m) write or read every slot at an explicit offset first and update eSP
  * last, so a fault part-way leaves eSP as it was; a partial write below the
- * stack top is harmless, as on hardware.  Not modelled: the 8086-style
- * shutdown of PUSHA in real mode when SP is 1, 3 or 5.
+ * stack top is harmless, as on hardware.  Not modelled: the shutdown the
+ * SDM describes for PUSHA in real mode with SP = 1, 3 or 5 (we raise #SS
+ * on the slot that crosses the limit instead).
  */
 #include "cpu_internal.h"
-
-static uint32_t stack_mask(const Cpu *cpu)
-{
-    return cpu_stack32(cpu) ? 0xFFFFFFFFu : 0xFFFFu;
-}
 
 /* The offset `delta` bytes from the stack top, wrapped at the stack size. */
 static uint32_t stack_offset(const Cpu *cpu, uint32_t delta)
@@ -31,11 +27,6 @@ static uint32_t esp_plus(const Cpu *cpu, uint32_t delta)
     uint32_t mask = stack_mask(cpu);
     uint32_t esp = cpu->gpr[REG_ESP];
     return (esp & ~mask) | ((esp + delta) & mask);
-}
-
-static unsigned eflags_iopl(const Cpu *cpu)
-{
-    return (cpu->eflags & EFLAGS_IOPL) >> 12;
 }
 
 /* PUSH r16/r32.  PUSH eSP stores the value eSP had before the push. */
@@ -172,17 +163,10 @@ void popa(Cpu *cpu, const Insn *in)
     cpu->gpr[REG_ESP] = esp_plus(cpu, 8 * size);
 }
 
-/* V86 mode with IOPL below 3: PUSHF, POPF, CLI, STI, INT n, IRET trap to the monitor. */
-static void check_v86_iopl(Cpu *cpu)
-{
-    if (cpu_v86_mode(cpu) && eflags_iopl(cpu) < 3)
-        cpu_raise(cpu, EXC_GP, 0, FAULT_IOPL_V86, eflags_iopl(cpu), 0, 0);
-}
-
 /* PUSHF/PUSHFD: the image has VM and RF clear (SDM vol. 2, PUSHF). */
 void pushf(Cpu *cpu, const Insn *in)
 {
-    check_v86_iopl(cpu);
+    cpu_check_v86_iopl(cpu);
     stack_push(cpu, insn_opsize(in), cpu_get_eflags(cpu) & ~(EFLAGS_VM | EFLAGS_RF));
 }
 
@@ -196,13 +180,13 @@ static uint32_t popf_writable(Cpu *cpu, unsigned size)
 {
     uint32_t mask = cpu->model->eflags_writable &
                     ~(EFLAGS_VM | EFLAGS_RF | EFLAGS_VIF | EFLAGS_VIP);
-    check_v86_iopl(cpu);
+    cpu_check_v86_iopl(cpu);
     if (cpu_v86_mode(cpu)) {
         mask &= ~EFLAGS_IOPL;
     } else if (!cpu_real_mode(cpu)) {
         if (cpu_cpl(cpu) > 0)
             mask &= ~EFLAGS_IOPL;
-        if (cpu_cpl(cpu) > eflags_iopl(cpu))
+        if (cpu_cpl(cpu) > cpu_iopl(cpu))
             mask &= ~EFLAGS_IF;
     }
     return size == 2 ? mask & 0xFFFFu : mask;

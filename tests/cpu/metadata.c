@@ -295,6 +295,9 @@ bool metadata_load(Metadata *m, const char *path, char *err, size_t errlen)
     bool ok = json_value(&j);
     free(text);
     if (!ok) {
+        char why[200];
+        snprintf(why, sizeof(why), "%s", err);
+        snprintf(err, errlen, "%s: %s", path, why);
         memset(m, 0, sizeof(*m));
         return false;
     }

@@ -82,6 +82,16 @@ static bool cur_chunk(Cursor *c, char id[5], Cursor *body)
     return true;
 }
 
+/* zlib's messages may start with the path, which the caller prints already. */
+static const char *zlib_message(MooFile *f, int *zerr)
+{
+    const char *msg = gzerror(f->gz, zerr);
+    size_t n = strlen(f->path);
+    if (!strncmp(msg, f->path, n) && !strncmp(msg + n, ": ", 2))
+        msg += n + 2;
+    return msg;
+}
+
 static bool fail(MooFile *f, const char *fmt, ...)
 {
     va_list ap;
@@ -118,11 +128,11 @@ static bool parse_ram(MooFile *f, Cursor *c, int which, MooState *st)
         f->ram[which] = grown;
         f->ram_cap[which] = count;
     }
-    for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *p;
-        cur_take(c, 5, &p);
+    /* The length check above covers every entry. */
+    const uint8_t *p = c->data + c->pos;
+    for (uint32_t i = 0; i < count; i++, p += 5)
         f->ram[which][i] = (MooRamEntry){ .addr = le32(p), .value = p[4] };
-    }
+    c->pos += (size_t)count * 5;
     st->ram = f->ram[which];
     st->ram_count = count;
     return true;
@@ -165,8 +175,8 @@ static bool parse_counted(MooFile *f, Cursor *c, const char *what, const uint8_t
 
 static bool parse_test_chunk(MooFile *f, Cursor *c, char id[5], MooTest *t, unsigned *seen)
 {
-    const uint8_t *p;
-    uint32_t n;
+    const uint8_t *p = NULL;
+    uint32_t n = 0;
     if (!strcmp(id, "NAME")) {
         if (!parse_counted(f, c, "NAME", &p, &n))
             return false;
@@ -214,9 +224,9 @@ static bool parse_test(MooFile *f, Cursor *c, MooTest *t)
         if (!cur_chunk(c, id, &body))
             return fail(f, "test %u: subchunk runs past the TEST chunk", t->index);
         if (!parse_test_chunk(f, &body, id, t, &seen)) {
-            char why[200];
-            snprintf(why, sizeof(why), "%s", f->error);
-            return fail(f, "test %u: %s", t->index, why);
+            char why[sizeof(f->error)];
+            memcpy(why, f->error, sizeof(why));
+            return fail(f, "test %u: %.200s", t->index, why);
         }
     }
     if (seen != 7)
@@ -247,14 +257,14 @@ static int read_chunk(MooFile *f, char id[5], Cursor *body)
     int got = gzread(f->gz, hdr, sizeof(hdr));
     if (got == 0) {
         int zerr;
-        const char *msg = gzerror(f->gz, &zerr);
+        const char *msg = zlib_message(f, &zerr);
         if (zerr == Z_OK)
             return 0;
         return fail(f, "compressed data ends early: %s", msg), -1;
     }
     if (got != (int)sizeof(hdr)) {
         int zerr;
-        const char *msg = gzerror(f->gz, &zerr);
+        const char *msg = zlib_message(f, &zerr);
         return fail(f, "truncated chunk header%s%s", zerr ? ": " : "", zerr ? msg : ""), -1;
     }
     memcpy(id, hdr, 4);
@@ -271,11 +281,31 @@ static int read_chunk(MooFile *f, char id[5], Cursor *body)
     }
     if (len && gzread(f->gz, f->buf, len) != (int)len) {
         int zerr;
-        const char *msg = gzerror(f->gz, &zerr);
+        const char *msg = zlib_message(f, &zerr);
         return fail(f, "chunk '%.4s' truncated%s%s", id, zerr ? ": " : "", zerr ? msg : ""), -1;
     }
     *body = (Cursor){ .data = f->buf, .len = len };
     return 1;
+}
+
+/*
+ * Reads top-level chunks until a TEST, handling META and RMSK on the way;
+ * the TEST payload stays in f->buf.  1: a test is pending, 0: end, -1: error.
+ */
+static int advance(MooFile *f, Cursor *test)
+{
+    char id[5];
+    for (;;) {
+        int r = read_chunk(f, id, test);
+        if (r <= 0)
+            return r;
+        if (!strcmp(id, "TEST"))
+            return 1;
+        if (!strcmp(id, "META"))
+            parse_meta(f, test);
+        else if (!strcmp(id, "RMSK") && !parse_regs(f, test, &f->rmsk, "RMSK"))
+            return -1;
+    }
 }
 
 bool moo_open(MooFile *f, const char *path)
@@ -303,24 +333,26 @@ bool moo_open(MooFile *f, const char *path)
     f->test_count = le32(p + 4);
     memcpy(f->cpu_id, p + 8, 4);
     f->cpu_id[4] = '\0';
+    /* Read up to the first test so META and a file-wide RMSK are known at once. */
+    r = advance(f, &body);
+    if (r < 0)
+        return false;
+    f->pending = r == 1;
+    f->pending_len = r == 1 ? body.len : 0;
     return true;
 }
 
 int moo_next(MooFile *f, MooTest *t)
 {
-    char id[5];
     Cursor body;
-    for (;;) {
-        int r = read_chunk(f, id, &body);
-        if (r <= 0)
-            return r;
-        if (!strcmp(id, "TEST"))
-            return parse_test(f, &body, t) ? 1 : -1;
-        if (!strcmp(id, "META"))
-            parse_meta(f, &body);
-        else if (!strcmp(id, "RMSK") && !parse_regs(f, &body, &f->rmsk, "RMSK"))
-            return -1;
+    int r;
+    if (f->pending) {
+        f->pending = false;
+        body = (Cursor){ .data = f->buf, .len = f->pending_len };
+    } else if ((r = advance(f, &body)) <= 0) {
+        return r;
     }
+    return parse_test(f, &body, t) ? 1 : -1;
 }
 
 void moo_close(MooFile *f)

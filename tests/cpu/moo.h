@@ -71,6 +71,8 @@ typedef struct MooFile {
     uint8_t cpu_mode;
     MooRegs rmsk;           /* file-wide undefined-bit masks; present == 0 if none */
     uint8_t *buf;           /* the current top-level chunk's payload */
+    bool pending;           /* buf holds a TEST not yet returned (read by moo_open) */
+    size_t pending_len;
     size_t buf_cap;
     MooRamEntry *ram[2];    /* storage behind MooTest.init.ram / final.ram */
     uint32_t ram_cap[2];

@@ -208,6 +208,7 @@ uint32_t cpu_get_eflags(Cpu *cpu)
 
 void cpu_set_eflags(Cpu *cpu, uint32_t value)
 {
-    cpu->eflags = value | EFLAGS_FIXED1;
+    /* Bits 3, 5, 15 and 22-31 are reserved and always read 0; bit 1 reads 1. */
+    cpu->eflags = (value & ~EFLAGS_RESERVED) | EFLAGS_FIXED1;
     cpu->lazy.op = FLAG_OP_NONE;
 }

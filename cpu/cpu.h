@@ -153,7 +153,7 @@ typedef struct Cpu {
     uint32_t a20_mask;      /* 0xFFFFFFFF, or bit 20 clear when the A20 gate is closed */
 
     uint64_t icount;        /* instructions retired; each REP iteration counts */
-    uint64_t tsc_offset;    /* RDTSC = icount + tsc_offset */
+    uint64_t tsc_offset;    /* RDTSC = icount + tsc_offset; the machine adds the cycles spent in HLT */
     bool halted;
     bool shutdown;
     bool stop_requested;

@@ -115,7 +115,10 @@ MachineStop machine_run(Machine *m, uint64_t until_ns)
             uint64_t next = clock_next_deadline(&m->clock);
             if (next == CLOCK_NEVER && !(cpu->eflags & EFLAGS_IF))
                 return MACHINE_STOP_HALTED;
+            uint64_t halted_from = m->clock.now_ns;
             clock_advance_to(&m->clock, next < until_ns ? next : until_ns);
+            /* The TSC counts on through HLT: it ticks at the nominal rate of virtual time. */
+            cpu->tsc_offset += clock_ns_to_ticks(m->clock.now_ns - halted_from, m->clock.ips);
         }
     }
     return MACHINE_STOP_TIME;

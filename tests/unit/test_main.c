@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Runs every unit-test suite; each test_*.c file contributes one suite. */
+/* Runs every unit-test suite (set CK_RUN_SUITE=name to run one). */
 #include <check.h>
 #include <stdlib.h>
 
@@ -7,13 +7,10 @@
 
 int main(void)
 {
-    SRunner *runner = srunner_create(bus_suite());
-    srunner_add_suite(runner, clock_suite());
-    srunner_add_suite(runner, memory_suite());
-    srunner_add_suite(runner, decode_suite());
-    srunner_add_suite(runner, cpu_suite());
-    srunner_add_suite(runner, machine_suite());
-    srunner_add_suite(runner, flags_suite());
+    SRunner *runner = srunner_create(NULL);
+#define SUITE(name) srunner_add_suite(runner, name##_suite());
+#include "suite_list.inc"
+#undef SUITE
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -80,12 +80,25 @@ void lin_write(Cpu *cpu, uint32_t lin, uint32_t value, unsigned size)
     }
 }
 
+void cpu_flush_fetch_cache(Cpu *cpu)
+{
+    cpu->fetch_page = 1;
+    cpu->fetch_host = NULL;
+}
+
 uint8_t cpu_fetch_code_byte(Cpu *cpu, uint32_t offset)
 {
     const Segment *cs = &cpu->seg[SEG_CS];
     if (offset > cs->limit)
         cpu_raise(cpu, EXC_GP, 0, FAULT_CODE_LIMIT, cs->limit, offset, 0);
-    return (uint8_t)lin_read(cpu, cs->base + offset, 1);
+    uint32_t lin = cs->base + offset;
+    uint64_t phys = translate(cpu, lin & ~0xFFFu);
+    uint8_t *first = phys_ram_ptr(cpu->mem, phys);
+    if (first && phys_ram_ptr(cpu->mem, phys + 0xFFF) == first + 0xFFF) {
+        cpu->fetch_page = lin & ~0xFFFu;
+        cpu->fetch_host = first;
+    }
+    return (uint8_t)lin_read(cpu, lin, 1);
 }
 
 uint32_t mem_read(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size)

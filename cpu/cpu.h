@@ -152,6 +152,11 @@ typedef struct Cpu {
     const char *shutdown_reason;
     uint32_t a20_mask;      /* 0xFFFFFFFF, or bit 20 clear when the A20 gate is closed */
 
+    /* The RAM page instructions are fetched from, so decoding reads it
+     * directly; flushed whenever translation can change (A20, paging). */
+    uint32_t fetch_page;    /* linear address of the page, or 1 (never a page) when empty */
+    const uint8_t *fetch_host;
+
     uint64_t icount;        /* instructions retired; each REP iteration counts */
     uint64_t tsc_offset;    /* RDTSC = icount + tsc_offset; the machine adds the cycles spent in HLT */
     bool halted;

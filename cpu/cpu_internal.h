@@ -221,8 +221,10 @@ void mem_check_write(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size);
 uint32_t lin_read(Cpu *cpu, uint32_t lin, unsigned size);
 void lin_write(Cpu *cpu, uint32_t lin, uint32_t value, unsigned size);
 
-/* One instruction byte at CS:offset (CS limit and execute rights checked). */
+/* One instruction byte at CS:offset (CS limit and execute rights checked);
+ * the slow path behind the decoder's fetch cache, which it refills. */
 uint8_t cpu_fetch_code_byte(Cpu *cpu, uint32_t offset);
+void cpu_flush_fetch_cache(Cpu *cpu);
 
 /* The effective offset of the ModRM memory operand (masked to the address size). */
 uint32_t insn_ea(const Cpu *cpu, const Insn *in);

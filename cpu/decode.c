@@ -43,6 +43,9 @@ static uint8_t fetch8(Cpu *cpu, Insn *in)
     /* No wrap at 64 KiB: a 386 checks every byte against the CS limit. */
     uint32_t offset = cpu->insn_eip + in->len;
     in->len++;
+    uint32_t lin = cpu->seg[SEG_CS].base + offset;
+    if ((lin & ~0xFFFu) == cpu->fetch_page && offset <= cpu->seg[SEG_CS].limit)
+        return cpu->fetch_host[lin & 0xFFF];
     return cpu_fetch_code_byte(cpu, offset);
 }
 

@@ -62,6 +62,7 @@ void cpu_init(Cpu *cpu, const CpuModel *model, PhysMem *mem, IoSpace *io)
     cpu->mem = mem;
     cpu->io = io;
     cpu->a20_mask = 0xFFFFFFFFu;
+    cpu_flush_fetch_cache(cpu);
     cpu_reset(cpu);
 }
 
@@ -101,8 +102,9 @@ void cpu_reset(Cpu *cpu)
 
 void cpu_set_a20(Cpu *cpu, bool enabled)
 {
-    /* Translations cached later (the TLB) depend on this mask: flush them here. */
+    /* Cached translations depend on this mask: flush them. */
     cpu->a20_mask = enabled ? 0xFFFFFFFFu : ~(1u << 20);
+    cpu_flush_fetch_cache(cpu);
 }
 
 void cpu_load_segment_real(Cpu *cpu, int seg, uint16_t sel)

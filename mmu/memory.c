@@ -68,23 +68,8 @@ static void write_byte(PhysMem *mem, uint64_t addr, uint8_t value)
     io_space_write(&mem->mmio, (uint32_t)addr, value, 1);
 }
 
-/* True when the whole access lies in RAM (the common case). */
-static uint8_t *ram_span(PhysMem *mem, uint64_t addr, unsigned size)
+uint32_t phys_read_slow(PhysMem *mem, uint64_t addr, unsigned size)
 {
-    uint8_t *first = phys_ram_ptr(mem, addr);
-    if (first && phys_ram_ptr(mem, addr + size - 1) == first + size - 1)
-        return first;
-    return NULL;
-}
-
-uint32_t phys_read(PhysMem *mem, uint64_t addr, unsigned size)
-{
-    uint8_t *ram = ram_span(mem, addr, size);
-    if (ram) {
-        uint32_t v = 0;
-        memcpy(&v, ram, size);      /* little-endian host assumed (x86-64, aarch64) */
-        return v;
-    }
     if (addr <= UINT32_MAX && !phys_ram_ptr(mem, addr) && !find_rom(mem, addr)) {
         const IoWindow *w = io_space_find(&mem->mmio, (uint32_t)addr);
         if (w && addr + size <= (uint64_t)w->base + w->length)
@@ -96,13 +81,8 @@ uint32_t phys_read(PhysMem *mem, uint64_t addr, unsigned size)
     return v;
 }
 
-void phys_write(PhysMem *mem, uint64_t addr, uint32_t value, unsigned size)
+void phys_write_slow(PhysMem *mem, uint64_t addr, uint32_t value, unsigned size)
 {
-    uint8_t *ram = ram_span(mem, addr, size);
-    if (ram) {
-        memcpy(ram, &value, size);
-        return;
-    }
     if (addr <= UINT32_MAX && !phys_ram_ptr(mem, addr) && !find_rom(mem, addr)) {
         const IoWindow *w = io_space_find(&mem->mmio, (uint32_t)addr);
         if (w && addr + size <= (uint64_t)w->base + w->length) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "bus.h"
 
@@ -52,9 +53,46 @@ static inline uint8_t *phys_ram_ptr(PhysMem *mem, uint64_t addr)
     return mem->ram + addr;
 }
 
-/* Accesses of 1, 2 or 4 bytes, little-endian; may span regions. */
-uint32_t phys_read(PhysMem *mem, uint64_t addr, unsigned size);
-void phys_write(PhysMem *mem, uint64_t addr, uint32_t value, unsigned size);
+/* The slow path of phys_read/phys_write: ROM, MMIO, region boundaries. */
+uint32_t phys_read_slow(PhysMem *mem, uint64_t addr, unsigned size);
+void phys_write_slow(PhysMem *mem, uint64_t addr, uint32_t value, unsigned size);
+
+/* Accesses of 1, 2 or 4 bytes, little-endian; may span regions.  The common
+ * case -- all of it in RAM -- is inline and does fixed-size loads. */
+static inline uint32_t phys_read(PhysMem *mem, uint64_t addr, unsigned size)
+{
+    uint8_t *p = phys_ram_ptr(mem, addr);
+    if (p && phys_ram_ptr(mem, addr + size - 1)) {
+        if (size == 1)
+            return *p;
+        if (size == 2) {
+            uint16_t v;
+            memcpy(&v, p, 2);
+            return v;
+        }
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    return phys_read_slow(mem, addr, size);
+}
+
+static inline void phys_write(PhysMem *mem, uint64_t addr, uint32_t value, unsigned size)
+{
+    uint8_t *p = phys_ram_ptr(mem, addr);
+    if (p && phys_ram_ptr(mem, addr + size - 1)) {
+        if (size == 1) {
+            *p = (uint8_t)value;
+        } else if (size == 2) {
+            uint16_t v = (uint16_t)value;
+            memcpy(p, &v, 2);
+        } else {
+            memcpy(p, &value, 4);
+        }
+        return;
+    }
+    phys_write_slow(mem, addr, value, size);
+}
 void phys_read_block(PhysMem *mem, uint64_t addr, void *dst, size_t len);
 void phys_write_block(PhysMem *mem, uint64_t addr, const void *src, size_t len);
 

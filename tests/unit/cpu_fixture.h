@@ -50,4 +50,62 @@ static inline void fixture_vector_to_hlt(Fixture *f, unsigned v, uint16_t handle
     phys_write(&f->mem, handler, 0xF4, 1);
 }
 
+/* Writes the bytes at the fixture's code address. */
+#define CODE(...) do { static const uint8_t c_[] = { __VA_ARGS__ }; fixture_code(&f, c_, sizeof(c_)); } while (0)
+
+enum { HANDLER = 0x500, DATA = 0x3000 };
+
+static inline void run_to_hlt(Fixture *f)
+{
+    ck_assert_int_eq(cpu_run(&f->cpu, 1000), CPU_STOP_HALT);
+}
+
+/* Runs exactly one instruction. */
+static inline void step(Fixture *f)
+{
+    ck_assert_int_eq(cpu_run(&f->cpu, 1), CPU_STOP_BUDGET);
+}
+
+static inline uint32_t rd(Fixture *f, uint32_t addr, unsigned size)
+{
+    return phys_read(&f->mem, addr, size);
+}
+
+static inline void wr(Fixture *f, uint32_t addr, uint32_t value, unsigned size)
+{
+    phys_write(&f->mem, addr, value, size);
+}
+
+static inline uint32_t arith_flags(Fixture *f)
+{
+    return cpu_get_eflags(&f->cpu) & EFLAGS_ARITH;
+}
+
+/* Runs until the handler of `vector` halts and checks that the instruction
+ * at `ip` raised it (a fault: the pushed IP is that of the instruction). */
+static inline void run_to_fault(Fixture *f, unsigned vector, uint16_t ip)
+{
+    fixture_vector_to_hlt(f, vector, HANDLER);
+    run_to_hlt(f);
+    ck_assert_uint_eq(f->cpu.eip, HANDLER + 1);
+    ck_assert_uint_eq(f->cpu.last_fault.vector, vector);
+    uint32_t top = f->cpu.seg[SEG_SS].base + (f->cpu.gpr[REG_ESP] & 0xFFFF);
+    ck_assert_uint_eq(rd(f, top, 2), ip);
+}
+
+/* Runs the bytes (a HLT is appended) on a fresh `model` CPU: the first
+ * instruction must raise #UD. */
+static inline void check_ud(const char *model, const uint8_t *code, size_t n)
+{
+    Fixture f;
+    fixture_init(&f, model);
+    fixture_code(&f, code, n);
+    run_to_fault(&f, EXC_UD, FIXTURE_CODE);
+    fixture_free(&f);
+}
+
+#define EXPECT_UD(model, ...) \
+    do { static const uint8_t c_[] = { __VA_ARGS__, 0xF4 }; check_ud(model, c_, sizeof(c_)); } while (0)
+
+
 #endif

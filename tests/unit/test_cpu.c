@@ -9,8 +9,6 @@
 #include "cpu_fixture.h"
 #include "suites.h"
 
-#define CODE(...) do { static const uint8_t c_[] = { __VA_ARGS__ }; fixture_code(&f, c_, sizeof(c_)); } while (0)
-
 static uint16_t stack_word(Fixture *f, unsigned index)
 {
     return (uint16_t)phys_read(&f->mem, (f->cpu.gpr[REG_ESP] & 0xFFFF) + index * 2, 2);

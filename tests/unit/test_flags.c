@@ -14,8 +14,6 @@
 #include "cpu_fixture.h"
 #include "suites.h"
 
-#define CODE(...) do { static const uint8_t c_[] = { __VA_ARGS__ }; fixture_code(&f, c_, sizeof(c_)); } while (0)
-
 /* A zeroed 486 with no memory: enough for the flag functions. */
 static Cpu bare_cpu(void)
 {

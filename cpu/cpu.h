@@ -131,6 +131,15 @@ typedef enum CpuStop {
     CPU_STOP_REQUEST,       /* cpu->stop_requested was set by a device */
 } CpuStop;
 
+/*
+ * Firmware written in C (our BIOS) is entered through the UD0 encoding 0F FF ib
+ * when, and only when, the instruction's physical address lies in the
+ * firmware ROM; the hook runs in the middle of that instruction, may use the
+ * cpu_guest_* accessors below, and a fault it raises restarts the trap.
+ */
+typedef struct Cpu Cpu;
+typedef void (*FirmwareTrapFn)(void *opaque, Cpu *cpu, uint8_t service);
+
 typedef struct Cpu {
     uint32_t gpr[8];
     uint32_t eip;
@@ -150,6 +159,9 @@ typedef struct Cpu {
     void *log_opaque;
     const char *logged[16]; /* messages already logged once */
     const char *shutdown_reason;
+    FirmwareTrapFn firmware_trap;
+    void *firmware_opaque;
+    uint64_t firmware_lo, firmware_hi;  /* physical range of the trap stubs */
     uint32_t a20_mask;      /* 0xFFFFFFFF, or bit 20 clear when the A20 gate is closed */
 
     /* The RAM page instructions are fetched from, so decoding reads it
@@ -192,6 +204,15 @@ void cpu_set_eflags(Cpu *cpu, uint32_t value);   /* raw: no privilege checks */
 /* Loads a segment register as a real-mode (or V86) load does: base = sel * 16. */
 void cpu_load_segment_real(Cpu *cpu, int seg, uint16_t sel);
 void cpu_set_a20(Cpu *cpu, bool enabled);
+/* Accesses as guest code at the current CS:EIP would make them: through the
+ * segment's checks and paging, with the I/O permission checks.  They may
+ * raise a fault, which unwinds out of the caller (only valid while the CPU
+ * is running an instruction, e.g. inside a firmware trap). */
+uint32_t cpu_guest_read(Cpu *cpu, int seg, uint32_t offset, unsigned size);
+void cpu_guest_write(Cpu *cpu, int seg, uint32_t offset, uint32_t value, unsigned size);
+uint32_t cpu_guest_in(Cpu *cpu, uint16_t port, unsigned size);
+void cpu_guest_out(Cpu *cpu, uint16_t port, uint32_t value, unsigned size);
+
 /* Short name of an exception vector ("#GP"), and its rule's sentence. */
 const char *cpu_exception_name(unsigned vector);
 const char *cpu_fault_rule_text(int rule);

@@ -229,6 +229,61 @@ START_TEST(port_reads_all_ones_when_nothing_is_there)
 }
 END_TEST
 
+typedef struct TrapLog {
+    int calls;
+    uint8_t service;
+    uint32_t ax_seen;
+} TrapLog;
+
+static void trap_hook(void *opaque, Cpu *cpu, uint8_t service)
+{
+    TrapLog *log = opaque;
+    log->calls++;
+    log->service = service;
+    log->ax_seen = cpu->gpr[REG_EAX] & 0xFFFF;
+    cpu->gpr[REG_EBX] = cpu_guest_read(cpu, SEG_DS, 0x2000, 2);    /* the service reads guest memory */
+}
+
+START_TEST(firmware_trap_only_from_the_firmware_rom)
+{
+    Fixture f;
+    TrapLog log = { 0 };
+    fixture_init(&f, "386");
+    fixture_vector_to_hlt(&f, EXC_UD, 0x500);
+    f.cpu.firmware_trap = trap_hook;
+    f.cpu.firmware_opaque = &log;
+    f.cpu.firmware_lo = 0x600;
+    f.cpu.firmware_hi = 0x700;
+    phys_write(&f.mem, 0x2000, 0xCAFE, 2);
+    static const uint8_t stub[] = { 0x0F, 0xFF, 0x13, 0xF4 };   /* ud0 0x13; hlt */
+    phys_write_block(&f.mem, 0x600, stub, sizeof(stub));
+    CODE(0xB8, 0x34, 0x12,      /* mov ax, 0x1234 */
+         0xEA, 0x00, 0x06, 0x00, 0x00);  /* jmp 0000:0600 */
+    ck_assert_int_eq(cpu_run(&f.cpu, 100), CPU_STOP_HALT);
+    ck_assert_int_eq(log.calls, 1);
+    ck_assert_uint_eq(log.service, 0x13);
+    ck_assert_uint_eq(log.ax_seen, 0x1234);
+    ck_assert_uint_eq(f.cpu.gpr[REG_EBX] & 0xFFFF, 0xCAFE);
+    ck_assert_uint_eq(f.cpu.eip, 0x604);
+    fixture_free(&f);
+
+    /* The same bytes outside the ROM range are UD0: #UD, no call. */
+    fixture_init(&f, "386");
+    fixture_vector_to_hlt(&f, EXC_UD, 0x500);
+    log.calls = 0;
+    f.cpu.firmware_trap = trap_hook;
+    f.cpu.firmware_opaque = &log;
+    f.cpu.firmware_lo = 0x600;
+    f.cpu.firmware_hi = 0x700;
+    CODE(0x0F, 0xFF, 0x13, 0xF4);
+    cpu_run(&f.cpu, 100);
+    ck_assert_int_eq(log.calls, 0);
+    ck_assert_uint_eq(f.cpu.eip, 0x501);
+    ck_assert_int_eq(f.cpu.last_fault.vector, EXC_UD);
+    fixture_free(&f);
+}
+END_TEST
+
 Suite *cpu_suite(void)
 {
     Suite *s = suite_create("cpu");
@@ -246,6 +301,7 @@ Suite *cpu_suite(void)
     tcase_add_test(tc, models_differ_in_toggleable_eflags);
     tcase_add_test(tc, cpuid_exists_only_where_the_model_has_it);
     tcase_add_test(tc, port_reads_all_ones_when_nothing_is_there);
+    tcase_add_test(tc, firmware_trap_only_from_the_firmware_rom);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -181,7 +181,7 @@ START_TEST(undefined_and_illegal_forms_raise_ud)
     fixture_init(&f, "386");
     static const uint8_t lock_reg[] = { 0xF0, 0x01, 0xC0 }, lock_mem[] = { 0xF0, 0x01, 0x07 };
     static const uint8_t lock_mov[] = { 0xF0, 0x89, 0x07 }, lea_reg[] = { 0x8D, 0xC0 };
-    static const uint8_t no_row[] = { 0x0F, 0xFF }, c6_reg1[] = { 0xC6, 0x08, 0x00 };
+    static const uint8_t no_row[] = { 0x0F, 0x04 }, c6_reg1[] = { 0xC6, 0x08, 0x00 };
     static const uint8_t bswap[] = { 0x0F, 0xC8 };
     ck_assert_int_eq(decode(&f, lock_reg, 3, &in), EXC_UD);
     ck_assert_int_eq(f.cpu.last_fault.rule, FAULT_LOCK_NOT_ALLOWED);

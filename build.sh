@@ -8,7 +8,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential cmake pkg-config nasm check zlib1g-dev"
+PACKAGES="build-essential cmake pkg-config nasm check zlib1g-dev libsdl2-dev"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {

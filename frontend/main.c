@@ -12,9 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "hostclock.h"
 #include "machine.h"
+#include "sdl_window.h"
 
 #define EXIT_HOST_ERROR 2
 #define EXIT_BUDGET 3
@@ -31,6 +32,8 @@ typedef struct Options {
     bool deterministic;
     uint64_t budget_ns;     /* 0: none */
     bool quiet;
+    bool window;            /* -display sdl */
+    const char *screenshot;
 } Options;
 
 static void usage(FILE *out)
@@ -45,7 +48,8 @@ static void usage(FILE *out)
         "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
         "  -deterministic      do not pace to the host clock (same input, same run)\n"
         "  -budget TIME        stop after TIME of virtual time (e.g. 10, 10s, 500ms)\n"
-        "  -display none       headless (the only display until the SDL window lands)\n"
+        "  -display sdl|none   an SDL2 window, or headless (default: none)\n"
+        "  -screenshot FILE    with -display sdl: save the window as a BMP when the run ends\n"
         "  -quiet              no run summary on stderr\n"
         "  -h, --help          this text;  --version  the version\n"
         "\n"
@@ -104,7 +108,8 @@ static int parse_options(int argc, char **argv, Options *o)
             a++;        /* accept --flag as -flag, as QEMU does */
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes_value = !strcmp(a, "-m") || !strcmp(a, "-cpu") || !strcmp(a, "-bin") ||
-                           !strcmp(a, "-ips") || !strcmp(a, "-budget") || !strcmp(a, "-display");
+                           !strcmp(a, "-ips") || !strcmp(a, "-budget") || !strcmp(a, "-display") ||
+                           !strcmp(a, "-screenshot");
         if (takes_value && !val)
             return host_error("option %s needs a value (see --help)", argv[i]);
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
@@ -129,8 +134,11 @@ static int parse_options(int argc, char **argv, Options *o)
             if (!(o->budget_ns = parse_time(val)))
                 return host_error("bad -budget '%s' (try 10, 10s or 500ms)", val);
         } else if (!strcmp(a, "-display")) {
-            if (strcmp(val, "none") != 0)
-                return host_error("display '%s' is not available yet: use -display none", val);
+            if (strcmp(val, "none") != 0 && strcmp(val, "sdl") != 0)
+                return host_error("unknown display '%s' (use sdl or none)", val);
+            o->window = !strcmp(val, "sdl");
+        } else if (!strcmp(a, "-screenshot")) {
+            o->screenshot = val;
         } else if (!strcmp(a, "-deterministic")) {
             o->deterministic = true;
         } else if (!strcmp(a, "-quiet")) {
@@ -193,37 +201,36 @@ static void log_line(void *opaque, const char *line)
     fprintf(stderr, "faultline: %s\n", line);
 }
 
-static uint64_t host_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Runs in 10 ms slices of virtual time, sleeping when ahead of the host in realtime mode. */
-static MachineStop run(Machine *m, const Options *o)
+static MachineStop run_headless(Machine *m, const Options *o)
 {
     const uint64_t slice = 10000000;
-    uint64_t host_start = host_now_ns();
+    HostPacer pacer;
+    host_pacer_start(&pacer, machine_now_ns(m));
     for (;;) {
         uint64_t now = machine_now_ns(m);
+        if (o->budget_ns && now >= o->budget_ns)
+            return MACHINE_STOP_TIME;
         uint64_t until = now + slice;
         if (o->budget_ns && until > o->budget_ns)
             until = o->budget_ns;
-        if (o->budget_ns && now >= o->budget_ns)
-            return MACHINE_STOP_TIME;
         MachineStop stop = machine_run(m, until);
         if (stop != MACHINE_STOP_TIME)
             return stop;
-        if (!o->deterministic) {
-            uint64_t host = host_now_ns() - host_start, guest = machine_now_ns(m);
-            if (guest > host + 1000000) {
-                uint64_t ahead = guest - host;
-                struct timespec ts = { (time_t)(ahead / 1000000000ull), (long)(ahead % 1000000000ull) };
-                nanosleep(&ts, NULL);
-            }
-        }
+        if (!o->deterministic)
+            host_pacer_wait(&pacer, machine_now_ns(m));
     }
+}
+
+static bool run(Machine *m, const Options *o, MachineStop *stop)
+{
+    if (!o->window) {
+        *stop = run_headless(m, o);
+        return true;
+    }
+    WindowOptions wo = { .deterministic = o->deterministic, .budget_ns = o->budget_ns,
+                         .screenshot = o->screenshot };
+    return sdl_window_run(m, &wo, stop);
 }
 
 int main(int argc, char **argv)
@@ -249,7 +256,12 @@ int main(int argc, char **argv)
         return EXIT_HOST_ERROR;
     }
     uint64_t host_start = host_now_ns();
-    MachineStop stop = run(m, &o);
+    MachineStop stop;
+    if (!run(m, &o, &stop)) {
+        machine_destroy(m);
+        free(program);
+        return EXIT_HOST_ERROR;
+    }
     double host_s = (double)(host_now_ns() - host_start) / 1e9;
     fflush(stdout);
     int status = 0;

@@ -48,6 +48,18 @@ int machine_guest_exit_status(const Machine *m);
 const char *machine_stop_reason(const Machine *m);
 /* A hash of RAM, CPU registers and the clock: equal states hash equal. */
 uint64_t machine_state_hash(const Machine *m);
+/* The display as pixels (XRGB8888, at most max_w x max_h); false when the
+ * machine has no display.  frame counts the frames the display produced. */
+bool machine_render(Machine *m, uint32_t *pixels, int max_w, int max_h, int *w, int *h);
+uint64_t machine_frame_count(const Machine *m);
+/* The VGA text screen as rows of characters ('\n' separated); 0 when not in text mode. */
+int machine_text_screen(Machine *m, char *out, size_t cap, int *cols, int *rows);
+
+/* Host input, queued and delivered at the next instruction boundary.  Keys
+ * are USB HID usage codes (SDL scancodes use the same numbers). */
+void machine_key(Machine *m, unsigned hid_usage, bool pressed);
+void machine_mouse(Machine *m, int dx, int dy, int dz, unsigned buttons);
+
 /* One line of CPU state for reports: "EAX=... CS:EIP=...". */
 void machine_describe_cpu(const Machine *m, char *buf, size_t len);
 

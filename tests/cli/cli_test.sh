@@ -46,7 +46,7 @@ expect_one_line_error "RAM too big" "RAM size" -- "$FL" -m 5G
 expect_one_line_error "RAM garbage" "RAM size" -- "$FL" -m lots
 expect_one_line_error "unknown CPU" "unknown CPU model" -- "$FL" -cpu z80
 expect_one_line_error "bad budget" "budget" -- "$FL" -budget soon
-expect_one_line_error "sdl not yet" "display" -- "$FL" -display sdl
+expect_one_line_error "unknown display" "unknown display" -- "$FL" -display vnc
 
 printf '\353\376' >"$TMP/spin.bin"          # jmp $
 expect_exit 3 "runaway guest ends at its budget" -- "$FL" -bin "$TMP/spin.bin" -budget 20ms -deterministic

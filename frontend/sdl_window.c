@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SDL2 frontend.  One thread: the machine runs a slice of virtual time,
+ * then the window drains SDL's events into the machine's input queue and
+ * redraws if the display produced a new frame, so SDL never touches machine
+ * state while the CPU runs.  The picture is scaled to a 4:3 area, as a CRT
+ * shows every VGA mode.  Keys are passed on as USB HID usages (SDL
+ * scancodes), so the guest's layout decides what a key means.
+ * Host keys: Ctrl+Alt+G releases the mouse; Ctrl+Alt+End sends
+ * Ctrl+Alt+Del to the guest; both are shown in the title bar.
+ */
+#include "sdl_window.h"
+
+#include <SDL.h>
+#include <stdio.h>
+
+#include "hostclock.h"
+
+enum { MAX_W = 1024, MAX_H = 768, VIEW_W = 960, VIEW_H = 720 };
+
+typedef struct Window {
+    SDL_Window *window;
+    SDL_Renderer *renderer;
+    SDL_Texture *texture;
+    int tex_w, tex_h;
+    uint32_t *pixels;
+    bool mouse_grabbed;
+    unsigned buttons;
+    uint64_t last_frame;
+} Window;
+
+static bool window_open(Window *w)
+{
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "faultline: cannot open a window: %s (try -display none)\n", SDL_GetError());
+        return false;
+    }
+    w->window = SDL_CreateWindow("Faultline", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+                                 VIEW_W, VIEW_H, SDL_WINDOW_RESIZABLE);
+    w->renderer = w->window ? SDL_CreateRenderer(w->window, -1, 0) : NULL;
+    w->pixels = calloc((size_t)MAX_W * MAX_H, sizeof(uint32_t));
+    if (!w->window || !w->renderer || !w->pixels) {
+        fprintf(stderr, "faultline: cannot open a window: %s (try -display none)\n", SDL_GetError());
+        return false;
+    }
+    SDL_RenderSetLogicalSize(w->renderer, VIEW_W, VIEW_H);   /* 4:3, letterboxed */
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    return true;
+}
+
+static void window_close(Window *w)
+{
+    if (w->texture)
+        SDL_DestroyTexture(w->texture);
+    if (w->renderer)
+        SDL_DestroyRenderer(w->renderer);
+    if (w->window)
+        SDL_DestroyWindow(w->window);
+    free(w->pixels);
+    SDL_Quit();
+}
+
+static void set_title(Window *w, double mips, double speed)
+{
+    char title[160];
+    snprintf(title, sizeof(title), "Faultline - %.1f MIPS, %.0f%% speed - %s - Ctrl+Alt+End: Ctrl+Alt+Del",
+             mips, speed * 100.0, w->mouse_grabbed ? "Ctrl+Alt+G releases the mouse" : "click to capture the mouse");
+    SDL_SetWindowTitle(w->window, title);
+}
+
+static void draw(Window *w, Machine *m)
+{
+    int fw = 0, fh = 0;
+    if (!machine_render(m, w->pixels, MAX_W, MAX_H, &fw, &fh) || fw <= 0 || fh <= 0) {
+        SDL_SetRenderDrawColor(w->renderer, 0, 0, 0, 255);
+        SDL_RenderClear(w->renderer);
+        SDL_RenderPresent(w->renderer);
+        return;
+    }
+    if (!w->texture || fw != w->tex_w || fh != w->tex_h) {
+        if (w->texture)
+            SDL_DestroyTexture(w->texture);
+        w->texture = SDL_CreateTexture(w->renderer, SDL_PIXELFORMAT_XRGB8888, SDL_TEXTUREACCESS_STREAMING, fw, fh);
+        w->tex_w = fw;
+        w->tex_h = fh;
+    }
+    SDL_UpdateTexture(w->texture, NULL, w->pixels, fw * (int)sizeof(uint32_t));
+    SDL_RenderClear(w->renderer);
+    SDL_RenderCopy(w->renderer, w->texture, NULL, NULL);
+    SDL_RenderPresent(w->renderer);
+}
+
+static void send_ctrl_alt_del(Machine *m)
+{
+    machine_key(m, SDL_SCANCODE_LCTRL, true);
+    machine_key(m, SDL_SCANCODE_LALT, true);
+    machine_key(m, SDL_SCANCODE_DELETE, true);
+    machine_key(m, SDL_SCANCODE_DELETE, false);
+    machine_key(m, SDL_SCANCODE_LALT, false);
+    machine_key(m, SDL_SCANCODE_LCTRL, false);
+}
+
+static void grab_mouse(Window *w, bool grab)
+{
+    w->mouse_grabbed = grab;
+    SDL_SetRelativeMouseMode(grab ? SDL_TRUE : SDL_FALSE);
+}
+
+/* Host combinations are kept from the guest; returns true if the key was one. */
+static bool host_key(Window *w, Machine *m, const SDL_KeyboardEvent *k)
+{
+    bool combo = (k->keysym.mod & KMOD_CTRL) && (k->keysym.mod & KMOD_ALT);
+    if (!combo || k->type != SDL_KEYDOWN)
+        return false;
+    if (k->keysym.scancode == SDL_SCANCODE_G) {
+        grab_mouse(w, false);
+        return true;
+    }
+    if (k->keysym.scancode == SDL_SCANCODE_END) {
+        send_ctrl_alt_del(m);
+        return true;
+    }
+    return false;
+}
+
+static unsigned button_bit(uint8_t button)
+{
+    return button == SDL_BUTTON_LEFT ? 1 : button == SDL_BUTTON_RIGHT ? 2 : button == SDL_BUTTON_MIDDLE ? 4 : 0;
+}
+
+/* Returns false when the user closed the window. */
+static bool pump_events(Window *w, Machine *m)
+{
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        switch (e.type) {
+        case SDL_QUIT:
+            return false;
+        case SDL_KEYDOWN:
+        case SDL_KEYUP:
+            if (!e.key.repeat && !host_key(w, m, &e.key))
+                machine_key(m, e.key.keysym.scancode, e.type == SDL_KEYDOWN);
+            break;
+        case SDL_MOUSEBUTTONDOWN:
+            if (!w->mouse_grabbed) {
+                grab_mouse(w, true);
+                break;
+            }
+            w->buttons |= button_bit(e.button.button);
+            machine_mouse(m, 0, 0, 0, w->buttons);
+            break;
+        case SDL_MOUSEBUTTONUP:
+            w->buttons &= ~button_bit(e.button.button);
+            if (w->mouse_grabbed)
+                machine_mouse(m, 0, 0, 0, w->buttons);
+            break;
+        case SDL_MOUSEMOTION:
+            if (w->mouse_grabbed)
+                machine_mouse(m, e.motion.xrel, e.motion.yrel, 0, w->buttons);
+            break;
+        case SDL_MOUSEWHEEL:
+            if (w->mouse_grabbed)
+                machine_mouse(m, 0, 0, -e.wheel.y, w->buttons);
+            break;
+        default:
+            break;
+        }
+    }
+    return true;
+}
+
+static void save_screenshot(Window *w, const char *path)
+{
+    int ow, oh;
+    SDL_GetRendererOutputSize(w->renderer, &ow, &oh);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ow, oh, 32, SDL_PIXELFORMAT_XRGB8888);
+    if (!s)
+        return;
+    if (SDL_RenderReadPixels(w->renderer, NULL, SDL_PIXELFORMAT_XRGB8888, s->pixels, s->pitch) == 0 &&
+        SDL_SaveBMP(s, path) != 0)
+        fprintf(stderr, "faultline: cannot write screenshot '%s': %s\n", path, SDL_GetError());
+    SDL_FreeSurface(s);
+}
+
+bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop)
+{
+    Window w = { 0 };
+    if (!window_open(&w)) {
+        window_close(&w);
+        return false;
+    }
+    const uint64_t slice = 10000000;   /* 10 ms of virtual time */
+    HostPacer pacer;
+    host_pacer_start(&pacer, machine_now_ns(m));
+    uint64_t title_at = 0, title_insns = machine_instructions(m), title_ns = machine_now_ns(m);
+    uint64_t title_host = host_now_ns();
+    *stop = MACHINE_STOP_TIME;
+    set_title(&w, 0, 0);
+    while (pump_events(&w, m)) {
+        uint64_t until = machine_now_ns(m) + slice;
+        if (o->budget_ns && until > o->budget_ns)
+            until = o->budget_ns;
+        *stop = machine_run(m, until);
+        if (*stop != MACHINE_STOP_TIME || (o->budget_ns && machine_now_ns(m) >= o->budget_ns))
+            break;
+        if (machine_frame_count(m) != w.last_frame || machine_now_ns(m) - title_at > 100000000) {
+            w.last_frame = machine_frame_count(m);
+            draw(&w, m);
+        }
+        if (machine_now_ns(m) - title_at >= 1000000000ull) {
+            uint64_t host = host_now_ns();
+            double host_s = (double)(host - title_host) / 1e9;
+            if (host_s > 0)
+                set_title(&w, (double)(machine_instructions(m) - title_insns) / host_s / 1e6,
+                          (double)(machine_now_ns(m) - title_ns) / 1e9 / host_s);
+            title_at = machine_now_ns(m);
+            title_insns = machine_instructions(m);
+            title_ns = title_at;
+            title_host = host;
+        }
+        if (!o->deterministic)
+            host_pacer_wait(&pacer, machine_now_ns(m));
+    }
+    draw(&w, m);
+    if (o->screenshot)
+        save_screenshot(&w, o->screenshot);
+    window_close(&w);
+    return true;
+}

@@ -170,3 +170,26 @@ void machine_describe_cpu(const Machine *m, char *buf, size_t len)
              cpu->seg[SEG_CS].sel, cpu->eip, cpu->seg[SEG_SS].sel, cpu->seg[SEG_DS].sel,
              cpu->seg[SEG_ES].sel, cpu_get_eflags(cpu), cpu->cr0);
 }
+
+bool machine_render(Machine *m, uint32_t *pixels, int max_w, int max_h, int *w, int *h)
+{
+    return false;
+}
+
+uint64_t machine_frame_count(const Machine *m)
+{
+    return 0;
+}
+
+int machine_text_screen(Machine *m, char *out, size_t cap, int *cols, int *rows)
+{
+    return 0;
+}
+
+void machine_key(Machine *m, unsigned hid_usage, bool pressed)
+{
+}
+
+void machine_mouse(Machine *m, int dx, int dy, int dz, unsigned buttons)
+{
+}

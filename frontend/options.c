@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command-line parsing.  Every error is one line on stderr and exit status 2;
+ * a flag may be spelled -flag or --flag, as with QEMU.
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: faultline [options]\n"
+        "Runs a PC guest.  With no program it runs the built-in self-check guest.\n"
+        "\n"
+        "  -m SIZE             guest RAM, in MiB or with a suffix (64, 64M, 1G); default 32M, %u-%u MiB\n"
+        "  -cpu MODEL          CPU model: 386, 486, pentium, pentium2; default pentium\n"
+        "  -bin FILE           run a flat real-mode program loaded at 0000:7C00 (no BIOS yet)\n"
+        "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
+        "  -deterministic      do not pace to the host clock (same input, same run)\n"
+        "  -budget TIME        stop after TIME of virtual time (e.g. 10, 10s, 500ms)\n"
+        "  -display sdl|none   an SDL2 window, or headless (default: none)\n"
+        "  -screenshot FILE    with -display sdl: save the window as a BMP when the run ends\n"
+        "  -until TEXT         stop (status 0) when TEXT appears on the screen or a console\n"
+        "  -send SCRIPT        scripted input: 'wait 2s; until boot:; type hello\\n; key ctrl+alt+del'\n"
+        "  -print-screen       print the VGA text screen when the run ends\n"
+        "  -quiet              no run summary on stderr\n"
+        "  -h, --help          this text;  --version  the version\n"
+        "\n"
+        "Exit status: the byte the guest wrote to the exit port 0xF4; 2 for bad host input;\n"
+        "3 when the -budget ran out; 4 when the CPU shut down (triple fault).\n",
+        MACHINE_MIN_RAM_MIB, MACHINE_MAX_RAM_MIB);
+}
+
+static int host_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "faultline: ");
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return EXIT_HOST_ERROR;
+}
+
+/* "64", "64M", "64m", "1G" -> bytes; 0 on a malformed or absurd value. */
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || v == 0 || v > (1ull << 40))
+        return 0;
+    if (*end == 'M' || *end == 'm')
+        end++;
+    else if (*end == 'G' || *end == 'g') {
+        v <<= 10;
+        end++;
+    }
+    return *end ? 0 : v << 20;
+}
+
+/* "10", "10s", "500ms" -> nanoseconds; 0 on error. */
+static uint64_t parse_time(const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v <= 0)
+        return 0;
+    double scale = 1e9;
+    if (strcmp(end, "ms") == 0)
+        scale = 1e6;
+    else if (*end && strcmp(end, "s") != 0)
+        return 0;
+    return (uint64_t)(v * scale);
+}
+
+int options_parse(int argc, char **argv, Options *o)
+{
+    *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000 };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-' && a[2])
+            a++;        /* accept --flag as -flag, as QEMU does */
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes_value = !strcmp(a, "-m") || !strcmp(a, "-cpu") || !strcmp(a, "-bin") ||
+                           !strcmp(a, "-ips") || !strcmp(a, "-budget") || !strcmp(a, "-display") ||
+                           !strcmp(a, "-screenshot") || !strcmp(a, "-until") || !strcmp(a, "-send");
+        if (takes_value && !val)
+            return host_error("option %s needs a value (see --help)", argv[i]);
+        if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
+            usage(stdout);
+            exit(0);
+        } else if (!strcmp(a, "-version")) {
+            printf("faultline 0.1\n");
+            exit(0);
+        } else if (!strcmp(a, "-m")) {
+            if (!(o->ram_bytes = parse_size(val)))
+                return host_error("bad RAM size '%s' (try -m 64 or -m 64M)", val);
+        } else if (!strcmp(a, "-cpu")) {
+            o->cpu_model = val;
+        } else if (!strcmp(a, "-bin")) {
+            o->program_path = val;
+        } else if (!strcmp(a, "-ips")) {
+            char *end;
+            o->ips = strtoull(val, &end, 10);
+            if (*end || o->ips < 1000 || o->ips > 100000000000ull)
+                return host_error("bad -ips '%s' (a rate from 1000 to 1e11 instructions per second)", val);
+        } else if (!strcmp(a, "-budget")) {
+            if (!(o->budget_ns = parse_time(val)))
+                return host_error("bad -budget '%s' (try 10, 10s or 500ms)", val);
+        } else if (!strcmp(a, "-display")) {
+            if (strcmp(val, "none") != 0 && strcmp(val, "sdl") != 0)
+                return host_error("unknown display '%s' (use sdl or none)", val);
+            o->window = !strcmp(val, "sdl");
+        } else if (!strcmp(a, "-screenshot")) {
+            o->screenshot = val;
+        } else if (!strcmp(a, "-deterministic")) {
+            o->deterministic = true;
+        } else if (!strcmp(a, "-until")) {
+            o->until = val;
+        } else if (!strcmp(a, "-send")) {
+            o->send = val;
+        } else if (!strcmp(a, "-print-screen")) {
+            o->print_screen = true;
+        } else if (!strcmp(a, "-quiet")) {
+            o->quiet = true;
+        } else {
+            return host_error("unknown option '%s' (see --help)", argv[i]);
+        }
+        if (takes_value)
+            i++;
+    }
+    return 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* The faultline command line: QEMU's spelling where QEMU has the flag. */
+#ifndef FAULTLINE_OPTIONS_H
+#define FAULTLINE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define EXIT_HOST_ERROR 2
+#define EXIT_BUDGET 3
+#define EXIT_SHUTDOWN 4
+
+typedef struct Options {
+    uint64_t ram_bytes;
+    const char *cpu_model;
+    uint64_t ips;
+    const char *program_path;
+    bool deterministic;
+    uint64_t budget_ns;     /* 0: none */
+    bool quiet;
+    bool window;            /* -display sdl */
+    const char *screenshot;
+    const char *until;
+    const char *send;
+    bool print_screen;
+} Options;
+
+/* Parses argv; returns 0, or EXIT_HOST_ERROR after printing one line.
+ * --help and --version print and exit(0). */
+int options_parse(int argc, char **argv, Options *o);
+
+#endif

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "memory.h"
 
 enum { REG_EAX, REG_ECX, REG_EDX, REG_EBX, REG_ESP, REG_EBP, REG_ESI, REG_EDI };
@@ -170,6 +171,8 @@ typedef struct Cpu {
     const uint8_t *fetch_host;
 
     uint64_t icount;        /* instructions retired; each REP iteration counts */
+    Clock *clock;           /* the virtual clock the instructions advance; may be NULL */
+    uint64_t clock_icount;  /* instructions already turned into clock time */
     uint64_t tsc_offset;    /* RDTSC = icount + tsc_offset; the machine adds the cycles spent in HLT */
     bool halted;
     bool shutdown;
@@ -198,6 +201,11 @@ void cpu_reset(Cpu *cpu);
 
 /* Runs until `budget` more instructions have retired or something stops it. */
 CpuStop cpu_run(Cpu *cpu, uint64_t budget);
+
+/* Brings the clock up to the instructions retired so far (firing due events)
+ * and ends the current run early if an event is now due sooner.  Port I/O
+ * calls it, so devices always see the time of the access. */
+void cpu_sync_clock(Cpu *cpu);
 
 uint32_t cpu_get_eflags(Cpu *cpu);
 void cpu_set_eflags(Cpu *cpu, uint32_t value);   /* raw: no privilege checks */

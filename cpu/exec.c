@@ -326,6 +326,17 @@ void cpu_iret(Cpu *cpu, unsigned opsize)
     cpu_set_eflags(cpu, (cpu_get_eflags(cpu) & ~writable) | (flags & writable));
 }
 
+void cpu_sync_clock(Cpu *cpu)
+{
+    if (!cpu->clock)
+        return;
+    clock_retire_instructions(cpu->clock, cpu->icount - cpu->clock_icount);
+    cpu->clock_icount = cpu->icount;
+    uint64_t next = clock_instructions_until(cpu->clock, clock_next_deadline(cpu->clock));
+    if (cpu->run_target > cpu->icount + next)
+        cpu->run_target = cpu->icount + next;
+}
+
 /* ---- port I/O ---- */
 
 static void check_io_permission(Cpu *cpu, uint16_t port, unsigned size)
@@ -342,11 +353,13 @@ static void check_io_permission(Cpu *cpu, uint16_t port, unsigned size)
 uint32_t cpu_port_in(Cpu *cpu, uint16_t port, unsigned size)
 {
     check_io_permission(cpu, port, size);
+    cpu_sync_clock(cpu);
     return io_space_read(cpu->io, port, size);
 }
 
 void cpu_port_out(Cpu *cpu, uint16_t port, uint32_t value, unsigned size)
 {
     check_io_permission(cpu, port, size);
+    cpu_sync_clock(cpu);
     io_space_write(cpu->io, port, value, size);
 }

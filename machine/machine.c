@@ -79,6 +79,7 @@ Machine *machine_create(const MachineConfig *config, char *err, size_t err_len)
     m->mem.mmio.log = config->log;
     m->mem.mmio.log_opaque = config->host_opaque;
     cpu_init(&m->cpu, model, &m->mem, &m->ports);
+    m->cpu.clock = &m->clock;
     m->cpu.log = config->log;
     m->cpu.log_opaque = config->host_opaque;
     debugports_init(&m->debug, (DebugPortSink){ config->console_char, config->host_opaque },
@@ -104,9 +105,8 @@ MachineStop machine_run(Machine *m, uint64_t until_ns)
         uint64_t deadline = clock_next_deadline(&m->clock);
         if (deadline > until_ns)
             deadline = until_ns;
-        uint64_t before = cpu->icount;
         CpuStop stop = cpu_run(cpu, clock_instructions_until(&m->clock, deadline));
-        clock_retire_instructions(&m->clock, cpu->icount - before);
+        cpu_sync_clock(cpu);
         if (m->debug.exit_requested)
             return MACHINE_STOP_GUEST_EXIT;
         if (stop == CPU_STOP_SHUTDOWN)

@@ -5,12 +5,13 @@
  * flag, missing or unreadable file, RAM size out of range) print one line and
  * exit 2.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "headless.h"
 #include "hostclock.h"
@@ -64,6 +65,36 @@ static void console_char(void *opaque, uint8_t ch)
     putchar(ch);
     if (ch == '\n')
         fflush(stdout);
+}
+
+static void serial_char(void *opaque, uint8_t ch)
+{
+    console_char(opaque, ch);
+}
+
+/* The RTC's start: a fixed date in deterministic mode, else the host's clock. */
+#define DETERMINISTIC_EPOCH 1704067200ull     /* 2024-01-01 00:00:00 UTC */
+
+static bool rtc_start(const Options *o, uint64_t *seconds)
+{
+    if (!o->rtc) {
+        *seconds = o->deterministic ? DETERMINISTIC_EPOCH : (uint64_t)time(NULL);
+        return true;
+    }
+    if (!strcmp(o->rtc, "utc")) {
+        *seconds = (uint64_t)time(NULL);
+        return true;
+    }
+    struct tm tm = { 0 };
+    const char *end = strptime(o->rtc, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || *end) {
+        memset(&tm, 0, sizeof(tm));
+        end = strptime(o->rtc, "%Y-%m-%d", &tm);
+    }
+    if (!end || *end || tm.tm_year < 70)
+        return false;
+    *seconds = (uint64_t)timegm(&tm);
+    return true;
 }
 
 static void log_line(void *opaque, const char *line)
@@ -143,11 +174,23 @@ int main(int argc, char **argv)
         keyscript_free(&script);
         return EXIT_HOST_ERROR;
     }
+    uint64_t rtc_seconds;
+    if (!rtc_start(&o, &rtc_seconds)) {
+        free(program);
+        keyscript_free(&script);
+        fprintf(stderr, "faultline: bad -rtc base=%s (use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or utc)\n", o.rtc);
+        return EXIT_HOST_ERROR;
+    }
+    bool firmware = !program && (o.bios_path || o.fda || o.fdb || o.hda || o.hdb);
     static ConsoleTail tail;
     MachineConfig cfg = {
         .ram_bytes = o.ram_bytes, .cpu_model = o.cpu_model, .ips = o.ips,
-        .program = program ? program : builtin_guest, .program_size = size,
-        .console_char = console_char, .log = log_line, .host_opaque = &tail,
+        .program = program ? program : firmware ? NULL : builtin_guest, .program_size = size,
+        .bios_path = o.bios_path, .option_rom_path = o.option_rom_path,
+        .fda = o.fda, .fdb = o.fdb, .hda = o.hda, .hdb = o.hdb, .boot_order = o.boot_order,
+        .snapshot = o.snapshot, .no_reboot = o.no_reboot, .rtc_seconds = rtc_seconds,
+        .console_char = console_char, .serial_char = o.serial_stdio ? serial_char : NULL,
+        .log = log_line, .host_opaque = &tail,
     };
     Machine *m = machine_create(&cfg, err, sizeof(err));
     if (!m) {

@@ -16,11 +16,21 @@ static void usage(FILE *out)
 {
     fprintf(out,
         "usage: faultline [options]\n"
-        "Runs a PC guest.  With no program it runs the built-in self-check guest.\n"
+        "Runs a PC guest: with -bin a bare real-mode program, with -bios a PC that boots from\n"
+        "its disks; with neither, the built-in self-check guest.\n"
         "\n"
         "  -m SIZE             guest RAM, in MiB or with a suffix (64, 64M, 1G); default 32M, %u-%u MiB\n"
         "  -cpu MODEL          CPU model: 386, 486, pentium, pentium2; default pentium\n"
-        "  -bin FILE           run a flat real-mode program loaded at 0000:7C00 (no BIOS yet)\n"
+        "  -bin FILE           run a flat real-mode program loaded at 0000:7C00, without a BIOS\n"
+        "  -bios FILE          the system BIOS image (64-256 KiB), e.g. /usr/share/bochs/BIOS-bochs-legacy\n"
+        "  -option-rom FILE    an option ROM at C0000h, e.g. /usr/share/vgabios/vgabios.bin\n"
+        "  -fda FILE, -fdb FILE  floppy images (360K, 720K, 1.2M, 1.44M, 2.88M)\n"
+        "  -hda FILE, -hdb FILE  hard disk images (whole 512-byte sectors) on the primary IDE channel\n"
+        "  -boot ORDER         boot order, up to three of a (floppy), c (disk), d (CD); default ca\n"
+        "  -snapshot           write disk changes to a temporary overlay, never to the images\n"
+        "  -no-reboot          stop instead of resetting when the guest triple-faults or resets\n"
+        "  -rtc base=DATE      start the clock at DATE (YYYY-MM-DD[THH:MM:SS], UTC), or base=utc\n"
+        "  -serial stdio|none  where COM1 goes (default stdio)\n"
         "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
         "  -deterministic      do not pace to the host clock (same input, same run)\n"
         "  -budget TIME        stop after TIME of virtual time (e.g. 10, 10s, 500ms)\n"
@@ -80,7 +90,7 @@ static uint64_t parse_time(const char *s)
 
 int options_parse(int argc, char **argv, Options *o)
 {
-    *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000 };
+    *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000, .serial_stdio = true };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] == '-' && a[1] == '-' && a[2])
@@ -88,7 +98,10 @@ int options_parse(int argc, char **argv, Options *o)
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes_value = !strcmp(a, "-m") || !strcmp(a, "-cpu") || !strcmp(a, "-bin") ||
                            !strcmp(a, "-ips") || !strcmp(a, "-budget") || !strcmp(a, "-display") ||
-                           !strcmp(a, "-screenshot") || !strcmp(a, "-until") || !strcmp(a, "-send");
+                           !strcmp(a, "-screenshot") || !strcmp(a, "-until") || !strcmp(a, "-send") ||
+                           !strcmp(a, "-bios") || !strcmp(a, "-option-rom") || !strcmp(a, "-fda") ||
+                           !strcmp(a, "-fdb") || !strcmp(a, "-hda") || !strcmp(a, "-hdb") ||
+                           !strcmp(a, "-boot") || !strcmp(a, "-rtc") || !strcmp(a, "-serial");
         if (takes_value && !val)
             return host_error("option %s needs a value (see --help)", argv[i]);
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
@@ -124,6 +137,30 @@ int options_parse(int argc, char **argv, Options *o)
             o->until = val;
         } else if (!strcmp(a, "-send")) {
             o->send = val;
+        } else if (!strcmp(a, "-bios")) {
+            o->bios_path = val;
+        } else if (!strcmp(a, "-option-rom")) {
+            o->option_rom_path = val;
+        } else if (!strcmp(a, "-fda") || !strcmp(a, "-fdb") || !strcmp(a, "-hda") || !strcmp(a, "-hdb")) {
+            const char **slot = !strcmp(a, "-fda") ? &o->fda : !strcmp(a, "-fdb") ? &o->fdb
+                              : !strcmp(a, "-hda") ? &o->hda : &o->hdb;
+            if (*slot)
+                return host_error("%s is given twice: one image per drive", argv[i]);
+            *slot = val;
+        } else if (!strcmp(a, "-boot")) {
+            o->boot_order = val;
+        } else if (!strcmp(a, "-rtc")) {
+            if (strncmp(val, "base=", 5) != 0)
+                return host_error("bad -rtc '%s' (try -rtc base=2024-01-01 or base=utc)", val);
+            o->rtc = val + 5;
+        } else if (!strcmp(a, "-serial")) {
+            if (strcmp(val, "stdio") != 0 && strcmp(val, "none") != 0)
+                return host_error("unknown -serial '%s' (use stdio or none)", val);
+            o->serial_stdio = !strcmp(val, "stdio");
+        } else if (!strcmp(a, "-snapshot")) {
+            o->snapshot = true;
+        } else if (!strcmp(a, "-no-reboot")) {
+            o->no_reboot = true;
         } else if (!strcmp(a, "-print-screen")) {
             o->print_screen = true;
         } else if (!strcmp(a, "-quiet")) {

@@ -23,6 +23,12 @@ typedef struct Options {
     const char *until;
     const char *send;
     bool print_screen;
+    const char *bios_path, *option_rom_path;
+    const char *fda, *fdb, *hda, *hdb;
+    const char *boot_order;
+    bool snapshot, no_reboot;
+    const char *rtc;        /* -rtc base=...: NULL for the default */
+    bool serial_stdio;      /* -serial stdio|none: COM1 to standard output (default) */
 } Options;
 
 /* Parses argv; returns 0, or EXIT_HOST_ERROR after printing one line.

@@ -6,33 +6,15 @@
  * straight to the next event.  Nothing here reads the host clock: pacing to
  * real time is the frontend's job.
  */
-#include "machine.h"
+#include "machine_internal.h"
+
+#include "cmos_setup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "cpu.h"
-#include "debugport.h"
-#include "memory.h"
-
-struct Machine {
-    MachineConfig config;
-    Clock clock;
-    PhysMem mem;
-    IoSpace ports;
-    Cpu cpu;
-    DebugPorts debug;
-};
-
 enum { PROGRAM_LOAD_ADDR = 0x7C00 };
-
-static void set_err(char *err, size_t len, const char *msg)
-{
-    if (err && len)
-        snprintf(err, len, "%s", msg);
-}
 
 static void load_program(Machine *m)
 {
@@ -44,49 +26,66 @@ static void load_program(Machine *m)
     cpu->gpr[REG_ESP] = PROGRAM_LOAD_ADDR;
 }
 
-Machine *machine_create(const MachineConfig *config, char *err, size_t err_len)
+static bool config_valid(const MachineConfig *config, char *err, size_t err_len)
 {
     uint64_t mib = config->ram_bytes >> 20;
     if ((config->ram_bytes & 0xFFFFF) || mib < MACHINE_MIN_RAM_MIB || mib > MACHINE_MAX_RAM_MIB) {
-        char msg[96];
-        snprintf(msg, sizeof(msg), "RAM size must be a whole number of MiB from %u to %u",
+        snprintf(err, err_len, "RAM size must be a whole number of MiB from %u to %u",
                  MACHINE_MIN_RAM_MIB, MACHINE_MAX_RAM_MIB);
-        set_err(err, err_len, msg);
-        return NULL;
+        return false;
     }
-    const CpuModel *model = cpu_model_find(config->cpu_model ? config->cpu_model : "pentium");
-    if (!model) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "unknown CPU model '%s' (known: %s)", config->cpu_model, cpu_model_list());
-        set_err(err, err_len, msg);
-        return NULL;
+    if (!cpu_model_find(config->cpu_model ? config->cpu_model : "pentium")) {
+        snprintf(err, err_len, "unknown CPU model '%s' (known: %s)", config->cpu_model, cpu_model_list());
+        return false;
     }
     if (config->program_size > LEGACY_HOLE_START - PROGRAM_LOAD_ADDR) {
-        set_err(err, err_len, "the program does not fit below 640 KiB");
-        return NULL;
+        snprintf(err, err_len, "the program does not fit below 640 KiB");
+        return false;
     }
+    if (config->boot_order && !cmos_boot_order_valid(config->boot_order)) {
+        snprintf(err, err_len, "bad boot order '%s' (up to three of a, c, d)", config->boot_order);
+        return false;
+    }
+    return true;
+}
+
+Machine *machine_create(const MachineConfig *config, char *err, size_t err_len)
+{
+    char scratch[8];
+    if (!err || !err_len) {
+        err = scratch;
+        err_len = sizeof(scratch);
+    }
+    if (!config_valid(config, err, err_len))
+        return NULL;
     Machine *m = calloc(1, sizeof(*m));
     if (!m || !phys_init(&m->mem, config->ram_bytes, true)) {
         free(m);
-        set_err(err, err_len, "out of host memory for the guest RAM");
+        snprintf(err, err_len, "out of host memory for the guest RAM");
         return NULL;
     }
     m->config = *config;
+    if (!m->config.boot_order)
+        m->config.boot_order = "ca";
     clock_init(&m->clock, config->ips);
     io_space_init(&m->ports, "port");
-    m->ports.log = config->log;
-    m->ports.log_opaque = config->host_opaque;
-    m->mem.mmio.log = config->log;
-    m->mem.mmio.log_opaque = config->host_opaque;
-    cpu_init(&m->cpu, model, &m->mem, &m->ports);
+    m->ports.log = m->mem.mmio.log = config->log;
+    m->ports.log_opaque = m->mem.mmio.log_opaque = config->host_opaque;
+    cpu_init(&m->cpu, cpu_model_find(config->cpu_model ? config->cpu_model : "pentium"), &m->mem, &m->ports);
     m->cpu.clock = &m->clock;
     m->cpu.log = config->log;
     m->cpu.log_opaque = config->host_opaque;
     debugports_init(&m->debug, (DebugPortSink){ config->console_char, config->host_opaque },
                     &m->cpu.stop_requested);
-    debugports_map(&m->debug, &m->ports);
-    if (config->program)
+    bool ok = board_init(m, err, err_len);
+    if (ok && config->program)
         load_program(m);
+    else if (ok)
+        ok = firmware_load(m, err, err_len);
+    if (!ok) {
+        machine_destroy(m);
+        return NULL;
+    }
     return m;
 }
 
@@ -94,34 +93,75 @@ void machine_destroy(Machine *m)
 {
     if (!m)
         return;
+    board_free(m);
+    firmware_free(m);
     phys_free(&m->mem);
     free(m);
+}
+
+/* RESET from the 8042, port 92h or a triple fault: the CPU restarts at the
+ * reset vector; the chips keep their state, as on an AT. */
+static void machine_reset_cpu(Machine *m)
+{
+    m->reset_requested = false;
+    cpu_reset(&m->cpu);
+    cpu_set_a20(&m->cpu, true);
+    port92_reset(&m->port92);
+}
+
+/* Decides what a stop of the CPU means for the machine; true to keep running. */
+static bool handle_cpu_stop(Machine *m, CpuStop stop, MachineStop *result)
+{
+    bool bare = m->config.program != NULL;
+    if (m->debug.exit_requested) {
+        *result = MACHINE_STOP_GUEST_EXIT;
+        return false;
+    }
+    if (stop == CPU_STOP_SHUTDOWN) {
+        if (bare || m->config.no_reboot) {
+            *result = MACHINE_STOP_SHUTDOWN;
+            return false;
+        }
+        if (m->config.log)
+            m->config.log(m->config.host_opaque, m->cpu.shutdown_reason ? m->cpu.shutdown_reason : "CPU shutdown");
+        machine_reset_cpu(m);
+        return true;
+    }
+    if (m->reset_requested) {
+        if (bare || m->config.no_reboot) {
+            m->cpu.shutdown_reason = "the guest asked for a reset";
+            *result = MACHINE_STOP_SHUTDOWN;
+            return false;
+        }
+        machine_reset_cpu(m);
+    }
+    return true;
 }
 
 MachineStop machine_run(Machine *m, uint64_t until_ns)
 {
     Cpu *cpu = &m->cpu;
+    MachineStop result = MACHINE_STOP_TIME;
     while (m->clock.now_ns < until_ns) {
         uint64_t deadline = clock_next_deadline(&m->clock);
         if (deadline > until_ns)
             deadline = until_ns;
         CpuStop stop = cpu_run(cpu, clock_instructions_until(&m->clock, deadline));
         cpu_sync_clock(cpu);
-        if (m->debug.exit_requested)
-            return MACHINE_STOP_GUEST_EXIT;
-        if (stop == CPU_STOP_SHUTDOWN)
-            return MACHINE_STOP_SHUTDOWN;
+        if (!handle_cpu_stop(m, stop, &result))
+            return result;
         if (stop == CPU_STOP_HALT) {
-            uint64_t next = clock_next_deadline(&m->clock);
-            if (next == CLOCK_NEVER && !(cpu->eflags & EFLAGS_IF))
+            /* With IF clear only NMI could wake the CPU, and no chip raises NMI. */
+            if (!(cpu->eflags & EFLAGS_IF) && !cpu->nmi_pending)
                 return MACHINE_STOP_HALTED;
+            uint64_t next = clock_next_deadline(&m->clock);
             uint64_t halted_from = m->clock.now_ns;
             clock_advance_to(&m->clock, next < until_ns ? next : until_ns);
             /* The TSC counts on through HLT: it ticks at the nominal rate of virtual time. */
             cpu->tsc_offset += clock_ns_to_ticks(m->clock.now_ns - halted_from, m->clock.ips);
         }
     }
-    return MACHINE_STOP_TIME;
+    return result;
 }
 
 uint64_t machine_now_ns(const Machine *m) { return m->clock.now_ns; }
@@ -173,23 +213,16 @@ void machine_describe_cpu(const Machine *m, char *buf, size_t len)
 
 bool machine_render(Machine *m, uint32_t *pixels, int max_w, int max_h, int *w, int *h)
 {
-    return false;
+    vga_render(&m->vga, pixels, max_w, max_h, w, h);
+    return *w > 0 && *h > 0;
 }
 
 uint64_t machine_frame_count(const Machine *m)
 {
-    return 0;
+    return vga_change_count(&m->vga);
 }
 
 int machine_text_screen(Machine *m, char *out, size_t cap, int *cols, int *rows)
 {
-    return 0;
-}
-
-void machine_key(Machine *m, unsigned hid_usage, bool pressed)
-{
-}
-
-void machine_mouse(Machine *m, int dx, int dy, int dz, unsigned buttons)
-{
+    return vga_text_snapshot(&m->vga, out, cap, cols, rows);
 }

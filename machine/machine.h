@@ -20,10 +20,19 @@ typedef struct MachineConfig {
     uint64_t ram_bytes;
     const char *cpu_model;          /* "386", "486", "pentium", "pentium2" */
     uint64_t ips;                   /* nominal instructions per second */
-    /* A flat real-mode program started at 0000:7C00 with no BIOS. */
+    /* A flat real-mode program started at 0000:7C00 with no BIOS; when NULL
+     * the machine boots its firmware. */
     const uint8_t *program;
     size_t program_size;
+    const char *bios_path;          /* -bios: a BIOS image (64-256 KiB) */
+    const char *option_rom_path;    /* -option-rom: e.g. a VGA BIOS at C0000h */
+    const char *fda, *fdb, *hda, *hdb;  /* disk image files, or NULL */
+    const char *boot_order;         /* -boot: "a", "c", "ca", ... (default "ca" with firmware) */
+    bool snapshot;                  /* writes go to a temporary overlay, never to the images */
+    bool no_reboot;                 /* stop instead of resetting on a triple fault */
+    uint64_t rtc_seconds;           /* the RTC's start time, seconds since 1970 (UTC) */
     void (*console_char)(void *opaque, uint8_t ch);    /* port 0xE9 output */
+    void (*serial_char)(void *opaque, uint8_t ch);     /* COM1-4 output */
     void (*log)(void *opaque, const char *line);       /* guest misbehaviour, unimplemented features */
     void *host_opaque;
 } MachineConfig;

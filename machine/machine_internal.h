@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The board behind the opaque Machine: every chip as a member, so a machine
+ * is one allocation and two machines never share anything.  For machine/
+ * files only.
+ */
+#ifndef FAULTLINE_MACHINE_INTERNAL_H
+#define FAULTLINE_MACHINE_INTERNAL_H
+
+#include "ata.h"
+#include "clock.h"
+#include "cpu.h"
+#include "debugport.h"
+#include "diskimage.h"
+#include "fdc.h"
+#include "i8042.h"
+#include "i8237.h"
+#include "i8254.h"
+#include "i8259.h"
+#include "machine.h"
+#include "mc146818.h"
+#include "memory.h"
+#include "port61.h"
+#include "port92.h"
+#include "postcode.h"
+#include "ps2kbd.h"
+#include "ps2mouse.h"
+#include "uart16550.h"
+#include "vga.h"
+
+enum { MACHINE_COM_PORTS = 4 };
+
+struct Machine {
+    MachineConfig config;
+    Clock clock;
+    PhysMem mem;
+    IoSpace ports;
+    Cpu cpu;
+
+    DebugPorts debug;
+    PostCode post;
+    PicPair pics;
+    I8254 pit;
+    Port61 port61;
+    Mc146818 rtc;
+    I8042 kbc;
+    Ps2Kbd kbd;
+    Ps2Mouse mouse;
+    Port92 port92;
+    Vga vga;
+    I8237 dma;
+    Fdc fdc;
+    Ata ata[2];
+    Uart16550 com[MACHINE_COM_PORTS];
+
+    DiskImage floppy[2];
+    DiskImage disk[4];          /* primary master, primary slave, secondary master, slave */
+    uint8_t *firmware;          /* the BIOS image (ours or -bios) */
+    uint32_t firmware_size;
+    uint8_t *option_rom;
+    uint32_t option_rom_size;
+    bool reset_requested;
+    bool a20_kbc, a20_port92;   /* the two A20 gates: open when either is */
+};
+
+/* board.c: the chips, their ports and IRQs. */
+bool board_init(Machine *m, char *err, size_t err_len);
+void board_reset(Machine *m);
+void board_free(Machine *m);
+/* firmware.c: ROM images and the reset into them. */
+bool firmware_load(Machine *m, char *err, size_t err_len);
+void firmware_free(Machine *m);
+/* input.c: host keys (USB HID usages) to PC keys. */
+PcKey input_pc_key(unsigned hid_usage);
+
+#endif

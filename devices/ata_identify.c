@@ -40,6 +40,10 @@ static void put_geometry(uint8_t *out, const AtaIdentityInput *in)
     put_word(out, 1, cyls);
     put_word(out, 3, heads);
     put_word(out, 6, spt);
+    /* Retired since ATA-2 but filled as drives of that era did: BIOSes such as
+     * the Bochs BIOS take the PIO block size from word 5. */
+    put_word(out, 4, (uint16_t)(512 * spt));
+    put_word(out, 5, 512);
     if (in->cur_spt) {
         uint32_t cur = (uint32_t)in->cur_cyls * in->cur_heads * in->cur_spt;
         put_word(out, 53, 0x0007);      /* words 54-58, 64-70 and 88 valid */

@@ -20,7 +20,6 @@ enum {
     LOG_INVALID = 1, LOG_NON_DMA = 2, LOG_FIFO = 4, LOG_SIZE = 8, LOG_HOST_IO = 16,
 };
 
-#define CONFIG_EIS 0x40         /* implied seek */
 #define CONFIG_POLL 0x10        /* 1: drive polling (and the reset reports) disabled */
 #define CONFIG_DEFAULT 0x20     /* EFIFO set (FIFO off), polling on, threshold 1 */
 #define SPECIFY_ND 0x01
@@ -388,7 +387,10 @@ static void cmd_read_write(Fdc *fdc, bool write)
     fdc->last_eot = x.eot;
     if (!xfer_start(fdc, &x, write))
         return;
-    if (fdc->config & CONFIG_EIS)
+    /* Seek implicitly to the command's cylinder whatever CONFIGURE's EIS bit
+     * says: QEMU's and Bochs's controllers do, and the Bochs BIOS reads
+     * without seeking first. */
+    if (x.c < fdc->media[x.d].tracks)
         fdc->pcn[x.d] = x.c;
     fdc->head[x.d] = (uint8_t)x.phys;
     while (xfer_sector(fdc, &x, write))

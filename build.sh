@@ -8,12 +8,15 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential cmake pkg-config nasm check zlib1g-dev libsdl2-dev"
+# What building needs, and what the guest tests boot (Debian's firmware and
+# the tools that make disk images without loop mounts).
+BUILD_PACKAGES="build-essential cmake pkg-config nasm check zlib1g-dev libsdl2-dev console-data"
+GUEST_PACKAGES="bochsbios vgabios syslinux syslinux-common mtools dosfstools fdisk"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
     missing=""
-    for p in $PACKAGES; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
     done
     [ -z "$missing" ] && return 0
@@ -36,21 +39,21 @@ mode=${1:-run}
 [ $# -gt 0 ] && shift
 case "$mode" in
 run)
-    install_missing
+    install_missing $BUILD_PACKAGES
     configure_and_build build -DCMAKE_BUILD_TYPE=Release
     exec build/frontend/faultline "$@"
     ;;
 build)
-    install_missing
+    install_missing $BUILD_PACKAGES
     configure_and_build build -DCMAKE_BUILD_TYPE=Release
     ;;
 test)
-    install_missing
+    install_missing $BUILD_PACKAGES $GUEST_PACKAGES
     configure_and_build build -DCMAKE_BUILD_TYPE=Release
     ctest --test-dir build --output-on-failure -V "$@"
     ;;
 sanitize)
-    install_missing
+    install_missing $BUILD_PACKAGES
     configure_and_build build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTLINE_SANITIZE=ON
     ctest --test-dir build-sanitize --output-on-failure -V -R "unit|cpu_conformance" "$@"
     ;;

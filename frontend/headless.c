@@ -73,7 +73,8 @@ HeadlessStop headless_run(Machine *m, const HeadlessOptions *o, MachineStop *sto
             until = o->budget_ns;
         *stop = machine_run(m, until);
         if (*stop != MACHINE_STOP_TIME)
-            return HEADLESS_MACHINE_STOPPED;
+            /* The text may have come in the same slice that stopped the machine. */
+            return o->until && headless_sees(m, o->console, o->until) ? HEADLESS_FOUND : HEADLESS_MACHINE_STOPPED;
         if (!o->deterministic)
             host_pacer_wait(&pacer, machine_now_ns(m));
     }

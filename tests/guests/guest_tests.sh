@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Boots real software nobody here wrote, headless, with a budget in virtual
+# time, and checks what it prints.  The images are built by this folder's
+# scripts from Debian packages (bochsbios, vgabios, syslinux, mtools,
+# dosfstools, fdisk); build.sh installs them.
+#   guest_tests.sh path/to/faultline
+set -u
+FL=${1:?usage: guest_tests.sh path/to/faultline}
+HERE=$(cd "$(dirname "$0")" && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+BOCHS_BIOS=/usr/share/bochs/BIOS-bochs-legacy
+VGA_BIOS=/usr/share/vgabios/vgabios.bin
+for f in "$BOCHS_BIOS" "$VGA_BIOS" /usr/lib/syslinux/mbr/mbr.bin; do
+    if [ ! -f "$f" ]; then
+        echo "guests: $f is missing: install bochsbios vgabios syslinux syslinux-common (./build.sh test does)"
+        echo "guests: 0 passed, 1 failed"
+        exit 1
+    fi
+done
+"$HERE/make_syslinux_images.sh" "$TMP" >/dev/null || { echo "guests: building the images failed"; exit 1; }
+
+# boot NAME UNTIL EXPECT... -- faultline args: runs until UNTIL shows, then
+# checks that every EXPECT is on the screen or the consoles.
+boot() {
+    name=$1; until=$2; shift 2
+    expects=""
+    while [ "$1" != "--" ]; do expects="$expects|$1"; shift; done
+    shift
+    "$FL" -display none -deterministic -no-reboot -snapshot -budget 30 -until "$until" -print-screen "$@" \
+        >"$TMP/$name.out" 2>"$TMP/$name.err"
+    rc=$?
+    ok=1
+    [ "$rc" -eq 0 ] || ok=0
+    old_ifs=$IFS
+    IFS='|'
+    for e in $expects; do
+        [ -z "$e" ] && continue
+        grep -qF "$e" "$TMP/$name.out" || ok=0
+    done
+    IFS=$old_ifs
+    if [ "$ok" -eq 1 ]; then
+        pass=$((pass + 1))
+        echo "ok   $name"
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name (exit $rc)"
+        sed 's/^/    /' "$TMP/$name.err" | tail -5
+        grep -v '^ *$' "$TMP/$name.out" | sed 's/^/    /' | tail -15
+    fi
+}
+
+boot bochs-bios-vgabios-hard-disk "SYSLINUX 6" \
+    "Bochs VGABios" "Bochs 2.7 BIOS" "ata0 master: Faultline ATA disk" "Booting from Hard Disk" -- \
+    -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -hda "$TMP/syslinux-hd.img" -boot c
+boot bochs-bios-vgabios-floppy "SYSLINUX 6" \
+    "Bochs VGABios" "Booting from Floppy" -- \
+    -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -fda "$TMP/syslinux-floppy.img" -boot a
+
+echo "guests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -68,6 +68,10 @@ static bool open_disks(Machine *m, char *err, size_t err_len)
     for (int i = 0; i < 2; i++)
         if (floppies[i] && !disk_image_open(&m->floppy[i], floppies[i], DISK_FLOPPY, c->snapshot, false, err, err_len))
             return false;
+    if (!c->fda && c->fda_data && !disk_image_from_memory(&m->floppy[0], c->fda_data, c->fda_data_size, 1474560)) {
+        snprintf(err, err_len, "the built-in floppy does not fit in 1.44 MB");
+        return false;
+    }
     for (int i = 0; i < 4; i++)
         if (disks[i] && !disk_image_open(&m->disk[i], disks[i], DISK_HARD, c->snapshot, false, err, err_len))
             return false;
@@ -84,7 +88,7 @@ static void setup_cmos(Machine *m)
     CmosConfig cc = { .ram_bytes = m->config.ram_bytes, .boot_order = m->config.boot_order,
                       .fpu = false };
     for (int i = 0; i < 2; i++)
-        if (m->floppy[i].file)
+        if (disk_image_present(&m->floppy[i]))
             cc.floppy_type[i] = cmos_floppy_type_for_size(m->floppy[i].dev.sectors * 512);
     for (int i = 0; i < 2; i++) {
         if (!m->disk[i].file)
@@ -134,7 +138,7 @@ bool board_init(Machine *m, char *err, size_t err_len)
     i8237_init(&m->dma, (I8237MemOps){ dma_mem_read, dma_mem_write, &m->mem });
     fdc_init(&m->fdc, pic_pair_irq(&m->pics, 6), &m->dma);
     for (int i = 0; i < 2; i++)
-        fdc_insert(&m->fdc, i, m->floppy[i].file ? &m->floppy[i].dev : NULL);
+        fdc_insert(&m->fdc, i, disk_image_present(&m->floppy[i]) ? &m->floppy[i].dev : NULL);
     ata_init(&m->ata[0], pic_pair_irq(&m->pics, 14), disk_dev(m, 0), disk_dev(m, 1));
     ata_init(&m->ata[1], pic_pair_irq(&m->pics, 15), disk_dev(m, 2), disk_dev(m, 3));
     static const SerialOps serial_ops = { .write = serial_out };

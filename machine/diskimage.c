@@ -93,6 +93,16 @@ static bool image_read(void *opaque, uint64_t lba, void *buf, uint32_t count)
             memcpy(out, saved, BLOCK_SECTOR_SIZE);
             continue;
         }
+        if (!d->file) {
+            uint64_t at = (lba + i) * BLOCK_SECTOR_SIZE;
+            size_t have = at >= d->memory_size ? 0 : d->memory_size - (size_t)at;
+            if (have > BLOCK_SECTOR_SIZE)
+                have = BLOCK_SECTOR_SIZE;
+            if (have)
+                memcpy(out, d->memory + at, have);
+            memset(out + have, 0, BLOCK_SECTOR_SIZE - have);
+            continue;
+        }
         if (fseeko(d->file, (off_t)((lba + i) * BLOCK_SECTOR_SIZE), SEEK_SET) != 0 ||
             fread(out, BLOCK_SECTOR_SIZE, 1, d->file) != 1)
             return false;
@@ -160,6 +170,19 @@ bool disk_image_open(DiskImage *d, const char *path, DiskKind kind, bool snapsho
     d->dev = (BlockDev){ .ops = { image_read, image_write }, .opaque = d,
                          .sectors = (uint64_t)st.st_size / BLOCK_SECTOR_SIZE,
                          .read_only = read_only || kind == DISK_CDROM };
+    return true;
+}
+
+bool disk_image_from_memory(DiskImage *d, const uint8_t *data, size_t size, uint64_t total_bytes)
+{
+    memset(d, 0, sizeof(*d));
+    if (size > total_bytes || total_bytes % BLOCK_SECTOR_SIZE)
+        return false;
+    d->memory = data;
+    d->memory_size = size;
+    d->snapshot = true;
+    d->dev = (BlockDev){ .ops = { image_read, image_write }, .opaque = d,
+                         .sectors = total_bytes / BLOCK_SECTOR_SIZE };
     return true;
 }
 

@@ -24,7 +24,9 @@ typedef struct OverlaySlot {
 } OverlaySlot;
 
 typedef struct DiskImage {
-    FILE *file;
+    FILE *file;                 /* NULL for an image held in memory */
+    const uint8_t *memory;      /* the in-memory image's bytes (zero beyond memory_size) */
+    size_t memory_size;
     BlockDev dev;
     bool snapshot;
     /* The -snapshot overlay: an open-addressing map from LBA to a saved sector. */
@@ -37,6 +39,13 @@ typedef struct DiskImage {
 /* Returns false with a one-line reason in err (the image is left untouched). */
 bool disk_image_open(DiskImage *d, const char *path, DiskKind kind, bool snapshot, bool read_only,
                      char *err, size_t err_len);
+/* A floppy of total_bytes whose first bytes are `data` (the built-in guest);
+ * writes go to the overlay, as with -snapshot. */
+bool disk_image_from_memory(DiskImage *d, const uint8_t *data, size_t size, uint64_t total_bytes);
+static inline bool disk_image_present(const DiskImage *d)
+{
+    return d->file || d->memory;
+}
 /* Flushes and closes; safe on a zeroed or already closed image. */
 void disk_image_close(DiskImage *d);
 

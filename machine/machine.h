@@ -27,6 +27,8 @@ typedef struct MachineConfig {
     const char *bios_path;          /* -bios: a BIOS image (64-256 KiB) */
     const char *option_rom_path;    /* -option-rom: e.g. a VGA BIOS at C0000h */
     const char *fda, *fdb, *hda, *hdb;  /* disk image files, or NULL */
+    const uint8_t *fda_data;        /* without fda: a 1.44M floppy holding these bytes */
+    size_t fda_data_size;
     const char *boot_order;         /* -boot: "a", "c", "ca", ... (default "ca" with firmware) */
     bool snapshot;                  /* writes go to a temporary overlay, never to the images */
     bool no_reboot;                 /* stop instead of resetting on a triple fault */

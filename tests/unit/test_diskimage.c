@@ -139,6 +139,30 @@ START_TEST(read_only_refuses_writes)
 }
 END_TEST
 
+START_TEST(memory_image_reads_zeros_past_its_data_and_keeps_writes)
+{
+    static const uint8_t data[700] = { [0] = 0xEB, [511] = 0xAA, [512] = 0x11, [699] = 0x22 };
+    DiskImage d;
+    uint8_t buf[1024];
+    ck_assert(!disk_image_from_memory(&d, data, sizeof(data), 100));
+    ck_assert(disk_image_from_memory(&d, data, sizeof(data), 1474560));
+    ck_assert(disk_image_present(&d));
+    ck_assert_uint_eq(d.dev.sectors, 2880);
+    ck_assert(blockdev_read(&d.dev, 0, buf, 2));
+    ck_assert_uint_eq(buf[0], 0xEB);
+    ck_assert_uint_eq(buf[512], 0x11);
+    ck_assert_uint_eq(buf[699], 0x22);
+    ck_assert_uint_eq(buf[700], 0);
+    ck_assert_uint_eq(buf[1023], 0);
+    memset(buf, 0x77, 512);
+    ck_assert(blockdev_write(&d.dev, 1, buf, 1));
+    ck_assert(blockdev_read(&d.dev, 1, buf + 512, 1));
+    ck_assert_uint_eq(buf[512], 0x77);
+    ck_assert_uint_eq(data[512], 0x11);         /* the built-in bytes never change */
+    disk_image_close(&d);
+}
+END_TEST
+
 Suite *diskimage_suite(void)
 {
     Suite *s = suite_create("diskimage");
@@ -147,6 +171,7 @@ Suite *diskimage_suite(void)
     tcase_add_test(tc, writes_reach_the_file);
     tcase_add_test(tc, snapshot_keeps_the_file_untouched);
     tcase_add_test(tc, read_only_refuses_writes);
+    tcase_add_test(tc, memory_image_reads_zeros_past_its_data_and_keeps_writes);
     suite_add_tcase(s, tc);
     return s;
 }

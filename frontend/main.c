@@ -21,6 +21,8 @@
 
 extern const uint8_t builtin_guest[];
 extern const size_t builtin_guest_size;
+extern const uint8_t builtin_floppy[];
+extern const size_t builtin_floppy_size;
 
 static uint8_t *read_program(const char *path, size_t *size)
 {
@@ -181,16 +183,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "faultline: bad -rtc base=%s (use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or utc)\n", o.rtc);
         return EXIT_HOST_ERROR;
     }
-    bool firmware = !program && (o.bios_path || o.fda || o.fdb || o.hda || o.hdb);
+    bool disks = o.fda || o.fdb || o.hda || o.hdb;
+    bool firmware = !program && (o.bios_path || disks);
     static ConsoleTail tail;
     MachineConfig cfg = {
         .ram_bytes = o.ram_bytes, .cpu_model = o.cpu_model, .ips = o.ips,
         .program = program ? program : firmware ? NULL : builtin_guest, .program_size = size,
         .bios_path = o.bios_path, .option_rom_path = o.option_rom_path,
         .fda = o.fda, .fdb = o.fdb, .hda = o.hda, .hdb = o.hdb, .boot_order = o.boot_order,
+        .fda_data = firmware && !disks ? builtin_floppy : NULL, .fda_data_size = builtin_floppy_size,
         .snapshot = o.snapshot, .no_reboot = o.no_reboot, .rtc_seconds = rtc_seconds,
         .console_char = console_char, .serial_char = o.serial_stdio ? serial_char : NULL,
-        .log = log_line, .host_opaque = &tail,
+        .log = log_line, .log_unmapped = o.log_unmapped, .host_opaque = &tail,
     };
     Machine *m = machine_create(&cfg, err, sizeof(err));
     if (!m) {

@@ -31,6 +31,7 @@ static void usage(FILE *out)
         "  -no-reboot          stop instead of resetting when the guest triple-faults or resets\n"
         "  -rtc base=DATE      start the clock at DATE (YYYY-MM-DD[THH:MM:SS], UTC), or base=utc\n"
         "  -serial stdio|none  where COM1 goes (default stdio)\n"
+        "  -d unmapped         log the first access to each unmapped port or memory address\n"
         "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
         "  -deterministic      do not pace to the host clock (same input, same run)\n"
         "  -budget TIME        stop after TIME of virtual time (e.g. 10, 10s, 500ms)\n"
@@ -101,7 +102,8 @@ int options_parse(int argc, char **argv, Options *o)
                            !strcmp(a, "-screenshot") || !strcmp(a, "-until") || !strcmp(a, "-send") ||
                            !strcmp(a, "-bios") || !strcmp(a, "-option-rom") || !strcmp(a, "-fda") ||
                            !strcmp(a, "-fdb") || !strcmp(a, "-hda") || !strcmp(a, "-hdb") ||
-                           !strcmp(a, "-boot") || !strcmp(a, "-rtc") || !strcmp(a, "-serial");
+                           !strcmp(a, "-boot") || !strcmp(a, "-rtc") || !strcmp(a, "-serial") ||
+                           !strcmp(a, "-d");
         if (takes_value && !val)
             return host_error("option %s needs a value (see --help)", argv[i]);
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
@@ -157,6 +159,10 @@ int options_parse(int argc, char **argv, Options *o)
             if (strcmp(val, "stdio") != 0 && strcmp(val, "none") != 0)
                 return host_error("unknown -serial '%s' (use stdio or none)", val);
             o->serial_stdio = !strcmp(val, "stdio");
+        } else if (!strcmp(a, "-d")) {
+            if (strcmp(val, "unmapped") != 0)
+                return host_error("unknown -d item '%s' (known: unmapped)", val);
+            o->log_unmapped = true;
         } else if (!strcmp(a, "-snapshot")) {
             o->snapshot = true;
         } else if (!strcmp(a, "-no-reboot")) {

@@ -28,7 +28,8 @@ typedef struct Options {
     const char *boot_order;
     bool snapshot, no_reboot;
     const char *rtc;        /* -rtc base=...: NULL for the default */
-    bool serial_stdio;      /* -serial stdio|none: COM1 to standard output (default) */
+    bool serial_stdio;
+    bool log_unmapped;      /* -d unmapped */      /* -serial stdio|none: COM1 to standard output (default) */
 } Options;
 
 /* Parses argv; returns 0, or EXIT_HOST_ERROR after printing one line.

@@ -69,7 +69,9 @@ Machine *machine_create(const MachineConfig *config, char *err, size_t err_len)
         m->config.boot_order = "ca";
     clock_init(&m->clock, config->ips);
     io_space_init(&m->ports, "port");
-    m->ports.log = m->mem.mmio.log = config->log;
+    /* Firmware probes empty ports and ROM space as a matter of course: only on request. */
+    if (config->log_unmapped)
+        m->ports.log = m->mem.mmio.log = config->log;
     m->ports.log_opaque = m->mem.mmio.log_opaque = config->host_opaque;
     cpu_init(&m->cpu, cpu_model_find(config->cpu_model ? config->cpu_model : "pentium"), &m->mem, &m->ports);
     m->cpu.clock = &m->clock;

@@ -36,6 +36,7 @@ typedef struct MachineConfig {
     void (*console_char)(void *opaque, uint8_t ch);    /* port 0xE9 output */
     void (*serial_char)(void *opaque, uint8_t ch);     /* COM1-4 output */
     void (*log)(void *opaque, const char *line);       /* guest misbehaviour, unimplemented features */
+    bool log_unmapped;              /* also log accesses to unmapped ports and memory (-d unmapped) */
     void *host_opaque;
 } MachineConfig;
 

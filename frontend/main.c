@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bmp.h"
 #include "headless.h"
 #include "hostclock.h"
 #include "machine.h"
@@ -104,6 +105,17 @@ static void log_line(void *opaque, const char *line)
     fprintf(stderr, "faultline: %s\n", line);
 }
 
+/* -screenshot without a window: the display's own pixels, one per VGA dot. */
+static void save_frame(Machine *m, const char *path)
+{
+    enum { MAX_W = 1024, MAX_H = 768 };
+    uint32_t *pixels = calloc((size_t)MAX_W * MAX_H, sizeof(uint32_t));
+    int w = 0, h = 0;
+    if (pixels && machine_render(m, pixels, MAX_W, MAX_H, &w, &h) && !bmp_write(path, pixels, w, h))
+        fprintf(stderr, "faultline: cannot write screenshot '%s'\n", path);
+    free(pixels);
+}
+
 static void print_screen(Machine *m)
 {
     static char screen[64 * 1024];
@@ -121,7 +133,7 @@ static int run(Machine *m, const Options *o, KeyScript *script, const ConsoleTai
     HeadlessStop how = HEADLESS_MACHINE_STOPPED;
     if (o->window) {
         WindowOptions wo = { .deterministic = o->deterministic, .budget_ns = o->budget_ns,
-                             .screenshot = o->screenshot };
+                             .screenshot = o->screenshot, .until = o->until, .console = tail };
         if (!sdl_window_run(m, &wo, &stop))
             return EXIT_HOST_ERROR;
         if (stop == MACHINE_STOP_TIME)
@@ -208,6 +220,8 @@ int main(int argc, char **argv)
     double host_s = (double)(host_now_ns() - host_start) / 1e9;
     if (o.print_screen)
         print_screen(m);
+    if (o.screenshot && !o.window)
+        save_frame(m, o.screenshot);
     if (!o.quiet) {
         uint64_t insns = machine_instructions(m);
         fprintf(stderr, "faultline: %" PRIu64 " instructions, %.6f s virtual, %.3f s host (%.1f MIPS), exit status %d\n",

@@ -36,7 +36,7 @@ static void usage(FILE *out)
         "  -deterministic      do not pace to the host clock (same input, same run)\n"
         "  -budget TIME        stop after TIME of virtual time (e.g. 10, 10s, 500ms)\n"
         "  -display sdl|none   an SDL2 window, or headless (default: none)\n"
-        "  -screenshot FILE    with -display sdl: save the window as a BMP when the run ends\n"
+        "  -screenshot FILE    save the window (or, headless, the display) as a BMP when the run ends\n"
         "  -until TEXT         stop (status 0) when TEXT appears on the screen or a console\n"
         "  -send SCRIPT        scripted input: 'wait 2s; until boot:; type hello\\n; key ctrl+alt+del'\n"
         "  -print-screen       print the VGA text screen when the run ends\n"

@@ -14,6 +14,7 @@
 #include <SDL.h>
 #include <stdio.h>
 
+#include "headless.h"
 #include "hostclock.h"
 
 enum { MAX_W = 1024, MAX_H = 768, VIEW_W = 960, VIEW_H = 720 };
@@ -203,6 +204,10 @@ bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop)
         *stop = machine_run(m, until);
         if (*stop != MACHINE_STOP_TIME || (o->budget_ns && machine_now_ns(m) >= o->budget_ns))
             break;
+        if (o->until && headless_sees(m, o->console, o->until)) {
+            w.last_frame = machine_frame_count(m) + 1;   /* make sure the final frame is drawn */
+            break;
+        }
         if (machine_frame_count(m) != w.last_frame || machine_now_ns(m) - title_at > 100000000) {
             w.last_frame = machine_frame_count(m);
             draw(&w, m);

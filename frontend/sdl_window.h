@@ -12,6 +12,8 @@ typedef struct WindowOptions {
     bool deterministic;         /* no pacing to the host clock */
     uint64_t budget_ns;         /* 0: run until the window closes */
     const char *screenshot;     /* write a BMP of the window here when the run ends */
+    const char *until;          /* stop when this text shows (NULL: never) */
+    const struct ConsoleTail *console;
 } WindowOptions;
 
 /* Runs the machine in a window until it stops or the window is closed.

@@ -216,6 +216,9 @@ void machine_describe_cpu(const Machine *m, char *buf, size_t len)
 bool machine_render(Machine *m, uint32_t *pixels, int max_w, int max_h, int *w, int *h)
 {
     vga_render(&m->vga, pixels, max_w, max_h, w, h);
+    /* The VGA writes rows max_w apart; callers get them packed, w apart. */
+    for (int y = 1; y < *h && *w < max_w; y++)
+        memmove(pixels + (size_t)y * (size_t)*w, pixels + (size_t)y * (size_t)max_w, (size_t)*w * sizeof(uint32_t));
     return *w > 0 && *h > 0;
 }
 

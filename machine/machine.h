@@ -60,8 +60,9 @@ int machine_guest_exit_status(const Machine *m);
 const char *machine_stop_reason(const Machine *m);
 /* A hash of RAM, CPU registers and the clock: equal states hash equal. */
 uint64_t machine_state_hash(const Machine *m);
-/* The display as pixels (XRGB8888, at most max_w x max_h); false when the
- * machine has no display.  frame counts the frames the display produced. */
+/* The display as pixels: XRGB8888, w x h with rows packed w pixels apart
+ * (w <= max_w, h <= max_h); false when there is nothing to show.
+ * machine_frame_count changes whenever the picture may have changed. */
 bool machine_render(Machine *m, uint32_t *pixels, int max_w, int max_h, int *w, int *h);
 uint64_t machine_frame_count(const Machine *m);
 /* The VGA text screen as rows of characters ('\n' separated); 0 when not in text mode. */

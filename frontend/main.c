@@ -226,6 +226,7 @@ int main(int argc, char **argv)
         uint64_t insns = machine_instructions(m);
         fprintf(stderr, "faultline: %" PRIu64 " instructions, %.6f s virtual, %.3f s host (%.1f MIPS), exit status %d\n",
                 insns, (double)machine_now_ns(m) / 1e9, host_s, host_s > 0 ? (double)insns / host_s / 1e6 : 0.0, status);
+        fprintf(stderr, "faultline: state hash %016" PRIx64 "\n", machine_state_hash(m));
     }
     machine_destroy(m);
     free(program);

@@ -9,6 +9,7 @@
 #include "machine_internal.h"
 
 #include "cmos_setup.h"
+#include "state.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,18 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
     return h;
 }
 
+/* Hashes one chip's declared state, as a snapshot would save it. */
+static uint64_t hash_device(uint64_t h, const StateDesc *desc, const void *chip)
+{
+    size_t size = state_size(desc);
+    uint8_t *buf = malloc(size);
+    size_t n = buf ? state_save(desc, chip, buf, size) : 0;
+    h = fnv1a(h, desc->name, strlen(desc->name));
+    h = fnv1a(h, buf, n);
+    free(buf);
+    return h;
+}
+
 uint64_t machine_state_hash(const Machine *m)
 {
     Cpu *cpu = (Cpu *)&m->cpu;
@@ -197,6 +210,22 @@ uint64_t machine_state_hash(const Machine *m)
         uint32_t seg[4] = { cpu->seg[i].sel, cpu->seg[i].base, cpu->seg[i].limit, cpu->seg[i].attr };
         h = fnv1a(h, seg, sizeof(seg));
     }
+    h = hash_device(h, &pic_pair_state, &m->pics);
+    h = hash_device(h, &i8254_state, &m->pit);
+    h = hash_device(h, &port61_state, &m->port61);
+    h = hash_device(h, &mc146818_state, &m->rtc);
+    h = hash_device(h, &i8042_state, &m->kbc);
+    h = hash_device(h, &ps2kbd_state, &m->kbd);
+    h = hash_device(h, &ps2mouse_state, &m->mouse);
+    h = hash_device(h, &port92_state, &m->port92);
+    h = hash_device(h, &vga_state, &m->vga);
+    h = hash_device(h, &i8237_state, &m->dma);
+    h = hash_device(h, &fdc_state, &m->fdc);
+    for (int i = 0; i < 2; i++)
+        h = hash_device(h, &ata_state, &m->ata[i]);
+    for (int i = 0; i < MACHINE_COM_PORTS; i++)
+        h = hash_device(h, &uart16550_state, &m->com[i]);
+    h = hash_device(h, &postcode_state, &m->post);
     h = fnv1a(h, &m->clock.now_ns, sizeof(m->clock.now_ns));
     return fnv1a(h, &cpu->icount, sizeof(cpu->icount));
 }

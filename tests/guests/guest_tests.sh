@@ -61,5 +61,24 @@ boot bochs-bios-vgabios-floppy "SYSLINUX 6" \
     "Bochs VGABios" "Booting from Floppy" -- \
     -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -fda "$TMP/syslinux-floppy.img" -boot a
 
+# Determinism: the same boot with the same scripted keys, twice, must retire the
+# same instructions and end in the same state (RAM, CPU and every chip's state).
+run_twice() {
+    "$FL" -display none -deterministic -snapshot -budget 4 -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" \
+        -send "until Choose 1-4; key 1; until any key; key 2" 2>&1 >/dev/null |
+        grep -E "instructions|state hash" | sed 's/, [0-9.]* s host.*MIPS)//'
+}
+first=$(run_twice)
+second=$(run_twice)
+if [ -n "$first" ] && [ "$first" = "$second" ] && echo "$first" | grep -q "state hash"; then
+    pass=$((pass + 1))
+    echo "ok   determinism ($(echo "$first" | tr '\n' ' '))"
+else
+    fail=$((fail + 1))
+    echo "FAIL determinism"
+    echo "    first:  $first"
+    echo "    second: $second"
+fi
+
 echo "guests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 # What building needs, and what the guest tests boot (Debian's firmware and
 # the tools that make disk images without loop mounts).
 BUILD_PACKAGES="build-essential cmake pkg-config nasm check zlib1g-dev libsdl2-dev console-data"
-GUEST_PACKAGES="bochsbios vgabios syslinux syslinux-common mtools dosfstools fdisk"
+GUEST_PACKAGES="bochsbios vgabios syslinux syslinux-common mtools dosfstools fdisk gcovr"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
@@ -50,6 +50,14 @@ build)
 test)
     install_missing $BUILD_PACKAGES $GUEST_PACKAGES
     configure_and_build build -DCMAKE_BUILD_TYPE=Release
+    # Line coverage of the chips and the BIOS by their unit tests.
+    cmake -S . -B build-coverage -DFAULTLINE_COVERAGE=ON >/dev/null
+    cmake --build build-coverage -j "$JOBS" --target fl_unit_tests -- --no-print-directory >/dev/null
+    find build-coverage -name '*.gcda' -delete
+    CK_VERBOSITY=silent build-coverage/tests/unit/fl_unit_tests >/dev/null 2>&1 || true
+    echo "Line coverage of devices/ and bios/ by the unit tests:"
+    gcovr -r . --object-directory build-coverage --filter 'devices/' --filter 'bios/' \
+        --exclude-unreachable-branches 2>/dev/null | grep -E '^(devices|bios)/|^TOTAL' || true
     ctest --test-dir build --output-on-failure -V "$@"
     ;;
 sanitize)

@@ -48,6 +48,24 @@ expect_one_line_error "unknown CPU" "unknown CPU model" -- "$FL" -cpu z80
 expect_one_line_error "bad budget" "budget" -- "$FL" -budget soon
 expect_one_line_error "unknown display" "unknown display" -- "$FL" -display vnc
 
+# Disk and firmware images: one clear line, exit 2, the file untouched.
+head -c 1000 /dev/zero >"$TMP/odd.img"
+head -c 102400 /dev/zero >"$TMP/100k.img"
+head -c 1474560 /dev/zero >"$TMP/floppy.img"
+head -c 50000 /dev/zero >"$TMP/bios50k.bin"
+head -c 65536 /dev/zero >"$TMP/bios64k.bin"
+sum_before=$(cksum "$TMP/odd.img" "$TMP/100k.img" "$TMP/floppy.img")
+expect_one_line_error "missing floppy" "cannot open" -- "$FL" -fda "$TMP/none.img"
+expect_one_line_error "empty floppy" "empty" -- "$FL" -fda "$TMP/empty.bin"
+expect_one_line_error "wrongly sized floppy" "floppy image must be" -- "$FL" -fda "$TMP/100k.img"
+expect_one_line_error "disk not whole sectors" "512-byte sectors" -- "$FL" -hda "$TMP/odd.img"
+expect_one_line_error "two images on one slot" "given twice" -- "$FL" -fda "$TMP/floppy.img" -fda "$TMP/floppy.img"
+expect_one_line_error "BIOS of a wrong size" "BIOS image must be" -- "$FL" -bios "$TMP/bios50k.bin"
+expect_one_line_error "option ROM without signature" "not an option ROM" -- "$FL" -bios "$TMP/bios64k.bin" -option-rom "$TMP/100k.img"
+expect_one_line_error "bad boot order" "boot order" -- "$FL" -fda "$TMP/floppy.img" -boot z
+expect_one_line_error "bad rtc" "rtc" -- "$FL" -rtc base=yesterday
+[ "$sum_before" = "$(cksum "$TMP/odd.img" "$TMP/100k.img" "$TMP/floppy.img")" ] && ok || bad "an image was modified"
+
 printf '\353\376' >"$TMP/spin.bin"          # jmp $
 expect_exit 3 "runaway guest ends at its budget" -- "$FL" -bin "$TMP/spin.bin" -budget 20ms -deterministic
 grep -q "budget ran out" "$TMP/err" && ok || bad "budget message: $(cat "$TMP/err")"

@@ -42,4 +42,13 @@ typedef struct BiosBus {
     void (*out)(void *ctx, uint16_t port, uint32_t value, unsigned size);
 } BiosBus;
 
+/* The ROM image assembled from bios/rom.asm at build time. */
+extern const uint8_t bios_rom[];
+extern const size_t bios_rom_size;
+
+typedef struct Bios Bios;   /* host-side BIOS state; see bios_state.h */
+
+/* Runs service `service` (the ib of the trap) for the caller in regs. */
+void bios_call(Bios *bios, unsigned service, BiosRegs *regs, const BiosBus *bus);
+
 #endif

@@ -20,8 +20,6 @@
 #include "options.h"
 #include "sdl_window.h"
 
-extern const uint8_t builtin_guest[];
-extern const size_t builtin_guest_size;
 extern const uint8_t builtin_floppy[];
 extern const size_t builtin_floppy_size;
 
@@ -182,7 +180,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "faultline: %s\n", err);
         return EXIT_HOST_ERROR;
     }
-    size_t size = builtin_guest_size;
+    size_t size = 0;
     uint8_t *program = NULL;
     if (o.program_path && !(program = read_program(o.program_path, &size))) {
         keyscript_free(&script);
@@ -196,11 +194,11 @@ int main(int argc, char **argv)
         return EXIT_HOST_ERROR;
     }
     bool disks = o.fda || o.fdb || o.hda || o.hdb;
-    bool firmware = !program && (o.bios_path || disks);
+    bool firmware = !program;
     static ConsoleTail tail;
     MachineConfig cfg = {
         .ram_bytes = o.ram_bytes, .cpu_model = o.cpu_model, .ips = o.ips,
-        .program = program ? program : firmware ? NULL : builtin_guest, .program_size = size,
+        .program = program, .program_size = size,
         .bios_path = o.bios_path, .option_rom_path = o.option_rom_path,
         .fda = o.fda, .fdb = o.fdb, .hda = o.hda, .hdb = o.hdb, .boot_order = o.boot_order,
         .fda_data = firmware && !disks ? builtin_floppy : NULL, .fda_data_size = builtin_floppy_size,

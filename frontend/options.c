@@ -16,8 +16,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
         "usage: faultline [options]\n"
-        "Runs a PC guest: with -bin a bare real-mode program, with -bios a PC that boots from\n"
-        "its disks; with neither, the built-in self-check guest.\n"
+        "Runs a PC that boots from its disks with our BIOS (or -bios FILE); with no disk it\n"
+        "boots the built-in menu floppy.  With -bin it runs a bare real-mode program instead.\n"
         "\n"
         "  -m SIZE             guest RAM, in MiB or with a suffix (64, 64M, 1G); default 32M, %u-%u MiB\n"
         "  -cpu MODEL          CPU model: 386, 486, pentium, pentium2; default pentium\n"
@@ -35,7 +35,7 @@ static void usage(FILE *out)
         "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
         "  -deterministic      do not pace to the host clock (same input, same run)\n"
         "  -budget TIME        stop after TIME of virtual time (e.g. 10, 10s, 500ms)\n"
-        "  -display sdl|none   an SDL2 window, or headless (default: none)\n"
+        "  -display sdl|none   an SDL2 window, or headless (default: sdl when a display exists)\n"
         "  -screenshot FILE    save the window (or, headless, the display) as a BMP when the run ends\n"
         "  -until TEXT         stop (status 0) when TEXT appears on the screen or a console\n"
         "  -send SCRIPT        scripted input: 'wait 2s; until boot:; type hello\\n; key ctrl+alt+del'\n"
@@ -91,7 +91,8 @@ static uint64_t parse_time(const char *s)
 
 int options_parse(int argc, char **argv, Options *o)
 {
-    *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000, .serial_stdio = true };
+    *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000, .serial_stdio = true,
+                    .window = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] == '-' && a[1] == '-' && a[2])

@@ -80,13 +80,79 @@ static bool load_option_rom(Machine *m, char *err, size_t err_len)
     return true;
 }
 
+/* ---- our BIOS: the bridge between its trap stubs and its C services ---- */
+
+static uint32_t bridge_read(void *ctx, unsigned seg, uint32_t offset, unsigned size)
+{
+    return cpu_guest_read(ctx, (int)seg, offset, size);
+}
+
+static void bridge_write(void *ctx, unsigned seg, uint32_t offset, uint32_t value, unsigned size)
+{
+    cpu_guest_write(ctx, (int)seg, offset, value, size);
+}
+
+static uint32_t bridge_in(void *ctx, uint16_t port, unsigned size)
+{
+    return cpu_guest_in(ctx, port, size);
+}
+
+static void bridge_out(void *ctx, uint16_t port, uint32_t value, unsigned size)
+{
+    cpu_guest_out(ctx, port, value, size);
+}
+
+/* The flags a service may return in: CF PF AF ZF SF IF DF OF. */
+#define BIOS_RESULT_FLAGS 0x0ED5u
+
+/*
+ * Runs the service on a copy of the caller's registers and commits the copy
+ * only when the service returns: a fault inside it unwinds past this
+ * function and the trap instruction restarts with nothing changed.
+ */
+static void bios_trap(void *opaque, Cpu *cpu, uint8_t service)
+{
+    Machine *m = opaque;
+    BiosRegs r = {
+        .eax = cpu->gpr[REG_EAX], .ecx = cpu->gpr[REG_ECX], .edx = cpu->gpr[REG_EDX],
+        .ebx = cpu->gpr[REG_EBX], .esp = cpu->gpr[REG_ESP], .ebp = cpu->gpr[REG_EBP],
+        .esi = cpu->gpr[REG_ESI], .edi = cpu->gpr[REG_EDI], .eip = cpu->eip,
+        .eflags = cpu_get_eflags(cpu),
+        .es = cpu->seg[SEG_ES].sel, .cs = cpu->seg[SEG_CS].sel, .ss = cpu->seg[SEG_SS].sel,
+        .ds = cpu->seg[SEG_DS].sel, .fs = cpu->seg[SEG_FS].sel, .gs = cpu->seg[SEG_GS].sel,
+    };
+    const BiosRegs before = r;
+    BiosBus bus = { .ctx = cpu, .read = bridge_read, .write = bridge_write, .in = bridge_in, .out = bridge_out };
+    bios_call(&m->bios, service, &r, &bus);
+    const uint32_t gpr[8] = { r.eax, r.ecx, r.edx, r.ebx, r.esp, r.ebp, r.esi, r.edi };
+    memcpy(cpu->gpr, gpr, sizeof(gpr));
+    cpu->eip = r.eip;
+    cpu_set_eflags(cpu, (cpu_get_eflags(cpu) & ~BIOS_RESULT_FLAGS) | (r.eflags & BIOS_RESULT_FLAGS));
+    /* Segment registers are loaded as real mode and V86 mode load them
+     * (base = selector * 16); in protected mode a service cannot change them. */
+    const uint16_t old_sel[SEG_COUNT] = { before.es, before.cs, before.ss, before.ds, before.fs, before.gs };
+    const uint16_t new_sel[SEG_COUNT] = { r.es, r.cs, r.ss, r.ds, r.fs, r.gs };
+    for (int i = 0; i < SEG_COUNT; i++)
+        if (new_sel[i] != old_sel[i] && (!(cpu->cr0 & CR0_PE) || (cpu->eflags & EFLAGS_VM)))
+            cpu_load_segment_real(cpu, i, new_sel[i]);
+}
+
+static void load_our_bios(Machine *m)
+{
+    phys_add_rom(&m->mem, 0x100000000ull - BIOS_ROM_SIZE, bios_rom, BIOS_ROM_SIZE);
+    phys_add_rom(&m->mem, BIOS_ROM_BASE, bios_rom, BIOS_ROM_SIZE);
+    bios_init(&m->bios, m->config.log, m->config.host_opaque);
+    m->cpu.firmware_trap = bios_trap;
+    m->cpu.firmware_opaque = m;
+    m->cpu.firmware_lo = BIOS_ROM_BASE;
+    m->cpu.firmware_hi = BIOS_ROM_BASE + BIOS_ROM_SIZE;
+}
+
 bool firmware_load(Machine *m, char *err, size_t err_len)
 {
-    if (!m->config.bios_path) {
-        snprintf(err, err_len, "no BIOS: give -bios FILE (our own BIOS is not built in yet)");
-        return false;
-    }
-    if (!load_bios(m, err, err_len))
+    if (!m->config.bios_path)
+        load_our_bios(m);
+    else if (!load_bios(m, err, err_len))
         return false;
     return !m->config.option_rom_path || load_option_rom(m, err, err_len);
 }

@@ -8,6 +8,7 @@
 #define FAULTLINE_MACHINE_INTERNAL_H
 
 #include "ata.h"
+#include "bios_state.h"
 #include "clock.h"
 #include "cpu.h"
 #include "debugport.h"
@@ -53,6 +54,7 @@ struct Machine {
     Ata ata[2];
     Uart16550 com[MACHINE_COM_PORTS];
 
+    Bios bios;                  /* our BIOS's host side (when no -bios is given) */
     DiskImage floppy[2];
     DiskImage disk[4];          /* primary master, primary slave, secondary master, slave */
     uint8_t *firmware;          /* the BIOS image (ours or -bios) */

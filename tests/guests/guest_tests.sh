@@ -61,6 +61,13 @@ boot bochs-bios-vgabios-floppy "SYSLINUX 6" \
     "Bochs VGABios" "Booting from Floppy" -- \
     -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -fda "$TMP/syslinux-floppy.img" -boot a
 
+boot our-bios-hard-disk "SYSLINUX 6" \
+    "Faultline BIOS" "Booting from hard disk" -- \
+    -hda "$TMP/syslinux-hd.img" -boot c
+boot our-bios-floppy "SYSLINUX 6" \
+    "Faultline BIOS" "Booting from floppy" -- \
+    -fda "$TMP/syslinux-floppy.img" -boot a
+
 # Determinism: the same boot with the same scripted keys, twice, must retire the
 # same instructions and end in the same state (RAM, CPU and every chip's state).
 run_twice() {

@@ -40,6 +40,10 @@ typedef struct BiosBus {
     void (*write)(void *ctx, unsigned seg, uint32_t offset, uint32_t value, unsigned size);
     uint32_t (*in)(void *ctx, uint16_t port, unsigned size);
     void (*out)(void *ctx, uint16_t port, uint32_t value, unsigned size);
+    /* INT 15h AH=87h only: copies by physical address, as the BIOS's own trip
+     * through protected mode would; false when the caller is not in real mode
+     * (a V86 monitor must handle 87h itself). */
+    bool (*phys_copy)(void *ctx, uint64_t dst, uint64_t src, uint32_t len);
 } BiosBus;
 
 /* The ROM image assembled from bios/rom.asm at build time. */

@@ -4,9 +4,10 @@
  * (serial, 16550 registers), 15h (system: A20, waits, memory sizes incl.
  * E820/E801/88h, configuration table), 17h (printer), 1Ah (tick count and
  * the RTC through the CMOS ports) and the boot device order for INT 19h.
- * Not modelled: INT 15h AH=87h block move and AH=89h (they would need a
- * protected-mode copy that BiosBus cannot make: both answer AH=86h,
- * "unsupported", CF=1), APM, PCI BIOS (B1xxh answers "not present").  The
+ * INT 15h AH=87h copies through BiosBus.phys_copy (real-mode callers only;
+ * a V86 monitor answers 87h itself).  Not modelled: AH=89h (switch to
+ * protected mode: AH=86h, "unsupported", CF=1), APM, PCI BIOS (B1xxh
+ * answers "not present").  The
  * PS/2 mouse (C2h) is in mouse.c.
  */
 #include "services.h"
@@ -241,6 +242,34 @@ static void unsupported(BiosCtx *c)
     caller_cf(c, true);
 }
 
+/*
+ * AH=87h: move CX words between the bases of descriptors 2 (source) and 3
+ * (destination) of the 6-entry table at ES:SI (IBM AT BIOS reference):
+ * limit 0-15, base 0-23, access byte, and base 24-31 in the last byte.
+ */
+static void int15_block_move(BiosCtx *c)
+{
+    BiosRegs *r = c->r;
+    uint32_t words = reg_cx(r), si = (uint16_t)r->esi;
+    if (words > 0x8000) {
+        set_hi8(&r->eax, 0x03);                     /* invalid: more than 64 KiB */
+        caller_cf(c, true);
+        return;
+    }
+    uint64_t base[2];
+    for (int i = 0; i < 2; i++) {
+        uint32_t d = si + 0x10 + 8u * (uint32_t)i;
+        base[i] = mem_rd(c, BIOS_ES, d + 2, 2) | (uint64_t)mem_rd(c, BIOS_ES, d + 4, 1) << 16 |
+                  (uint64_t)mem_rd(c, BIOS_ES, d + 7, 1) << 24;
+    }
+    if (!c->bus->phys_copy || !c->bus->phys_copy(c->bus->ctx, base[1], base[0], words * 2)) {
+        unsupported(c);
+        return;
+    }
+    set_hi8(&r->eax, 0x00);
+    caller_cf(c, false);
+}
+
 void misc_int15(BiosCtx *c)
 {
     BiosRegs *r = c->r;
@@ -251,6 +280,7 @@ void misc_int15(BiosCtx *c)
     case 0x24: a20_service(c); break;
     case 0x83: int15_event_wait(c); break;
     case 0x86: int15_wait(c); break;
+    case 0x87: int15_block_move(c); break;
     case 0x88:
         set_lo16(&r->eax, (uint16_t)(high ? 0x3C00 + (high * 64 > 0xFFFF - 0x3C00 ? 0xFFFF - 0x3C00 : high * 64)
                                           : (ext > 0xFFFF ? 0xFFFF : ext)));

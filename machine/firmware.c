@@ -102,6 +102,20 @@ static void bridge_out(void *ctx, uint16_t port, uint32_t value, unsigned size)
     cpu_guest_out(ctx, port, value, size);
 }
 
+static bool bridge_phys_copy(void *ctx, uint64_t dst, uint64_t src, uint32_t len)
+{
+    Cpu *cpu = ctx;
+    if (cpu->cr0 & CR0_PE)
+        return false;
+    uint8_t chunk[512];
+    for (uint32_t done = 0; done < len; done += sizeof(chunk)) {
+        uint32_t n = len - done < sizeof(chunk) ? len - done : (uint32_t)sizeof(chunk);
+        phys_read_block(cpu->mem, src + done, chunk, n);
+        phys_write_block(cpu->mem, dst + done, chunk, n);
+    }
+    return true;
+}
+
 /* The flags a service may return in: CF PF AF ZF SF IF DF OF. */
 #define BIOS_RESULT_FLAGS 0x0ED5u
 
@@ -122,7 +136,8 @@ static void bios_trap(void *opaque, Cpu *cpu, uint8_t service)
         .ds = cpu->seg[SEG_DS].sel, .fs = cpu->seg[SEG_FS].sel, .gs = cpu->seg[SEG_GS].sel,
     };
     const BiosRegs before = r;
-    BiosBus bus = { .ctx = cpu, .read = bridge_read, .write = bridge_write, .in = bridge_in, .out = bridge_out };
+    BiosBus bus = { .ctx = cpu, .read = bridge_read, .write = bridge_write, .in = bridge_in,
+                    .out = bridge_out, .phys_copy = bridge_phys_copy };
     bios_call(&m->bios, service, &r, &bus);
     const uint32_t gpr[8] = { r.eax, r.ecx, r.edx, r.ebx, r.esp, r.ebp, r.esi, r.edi };
     memcpy(cpu->gpr, gpr, sizeof(gpr));

@@ -396,6 +396,42 @@ START_TEST(ps2_mouse_packets_reach_the_int15_handler)
 }
 END_TEST
 
+/* INT 15h AH=87h with the descriptor table at 7D00 (in the boot sector):
+ * copies 4 words from 7D80 to physical 200000h, above 1 MiB. */
+static const uint8_t block_move[] = {
+    0x31, 0xC0,             /* xor ax, ax */
+    0x8E, 0xC0,             /* mov es, ax */
+    0xBE, 0x00, 0x7D,       /* mov si, 7D00h */
+    0xB9, 0x04, 0x00,       /* mov cx, 4 */
+    0xB4, 0x87,             /* mov ah, 87h */
+    0xCD, 0x15,             /* int 15h */
+    0x88, 0xE0,             /* mov al, ah */
+    0x73, 0x02,             /* jnc .ok */
+    0xB0, 0xEE,             /* mov al, 0EEh (CF set) */
+    0xE6, 0xF4,             /* .ok: out 0F4h, al */
+    0xF4,                   /* hlt */
+};
+
+START_TEST(int15_block_move_copies_above_one_megabyte)
+{
+    static uint8_t sec[512];
+    boot_sector(sec, block_move, sizeof(block_move), NULL);
+    static const uint8_t src_desc[8] = { 0xFF, 0xFF, 0x80, 0x7D, 0x00, 0x93, 0x00, 0x00 };
+    static const uint8_t dst_desc[8] = { 0xFF, 0xFF, 0x00, 0x00, 0x20, 0x93, 0x00, 0x00 };
+    memcpy(sec + 0x110, src_desc, 8);
+    memcpy(sec + 0x118, dst_desc, 8);
+    memcpy(sec + 0x180, "ABCDEFGHIJ", 10);
+    Rig rig;
+    rig_start(&rig, sec, sizeof(sec), NULL, 0);
+    ck_assert_int_eq(rig_run(&rig, 5000), MACHINE_STOP_GUEST_EXIT);
+    ck_assert_int_eq(exit_value(&rig), 0x00);       /* AH = 0, CF clear */
+    uint8_t copied[10];
+    phys_read_block(&rig.m->mem, 0x200000, copied, sizeof(copied));
+    ck_assert_mem_eq(copied, "ABCDEFGH\0\0", 10);   /* exactly 4 words */
+    rig_stop(&rig);
+}
+END_TEST
+
 Suite *bios_boot_suite(void)
 {
     Suite *s = suite_create("bios_boot");
@@ -411,6 +447,7 @@ Suite *bios_boot_suite(void)
     tcase_add_test(tc, int10_planar_pixel_round_trip);
     tcase_add_test(tc, ctrl_alt_del_is_a_warm_reboot);
     tcase_add_test(tc, ps2_mouse_packets_reach_the_int15_handler);
+    tcase_add_test(tc, int15_block_move_copies_above_one_megabyte);
     suite_add_tcase(s, tc);
     return s;
 }

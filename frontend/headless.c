@@ -71,6 +71,8 @@ HeadlessStop headless_run(Machine *m, const HeadlessOptions *o, MachineStop *sto
         }
         if (o->budget_ns && until > o->budget_ns)
             until = o->budget_ns;
+        if (o->serial)
+            serial_poll(o->serial, m);
         *stop = machine_run(m, until);
         if (*stop != MACHINE_STOP_TIME)
             /* The text may have come in the same slice that stopped the machine. */

@@ -12,6 +12,7 @@
 
 #include "keyscript.h"
 #include "machine.h"
+#include "serial.h"
 
 /* The last bytes the guest wrote to its consoles (0xE9, serial), for -until. */
 typedef struct ConsoleTail {
@@ -27,6 +28,7 @@ typedef struct HeadlessOptions {
     const char *until;          /* stop when this text appears; NULL: never */
     KeyScript *script;          /* may be NULL */
     const ConsoleTail *console;
+    SerialHost *serial;         /* host input for the COM ports; may be NULL */
 } HeadlessOptions;
 
 typedef enum HeadlessStop {

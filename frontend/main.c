@@ -60,7 +60,7 @@ static uint8_t *read_program(const char *path, size_t *size)
 
 static void console_char(void *opaque, uint8_t ch)
 {
-    console_tail_add(opaque, (char)ch);
+    console_tail_add(opaque, (char)ch);     /* the tail is Host's first member */
     if (ch == '\r')
         return;
     putchar(ch);
@@ -68,9 +68,17 @@ static void console_char(void *opaque, uint8_t ch)
         fflush(stdout);
 }
 
-static void serial_char(void *opaque, uint8_t ch)
+/* What the frontend hands the machine as host_opaque. */
+typedef struct Host {
+    ConsoleTail tail;
+    SerialHost serial;
+} Host;
+
+static void serial_out(void *opaque, int port, uint8_t ch)
 {
-    console_char(opaque, ch);
+    Host *host = opaque;
+    console_tail_add(&host->tail, (char)ch);
+    serial_write(&host->serial, port, ch);
 }
 
 /* The RTC's start: a fixed date in deterministic mode, else the host's clock. */
@@ -125,20 +133,21 @@ static void print_screen(Machine *m)
 }
 
 /* Runs the machine; returns the exit status and prints why it stopped. */
-static int run(Machine *m, const Options *o, KeyScript *script, const ConsoleTail *tail)
+static int run(Machine *m, const Options *o, KeyScript *script, const ConsoleTail *tail, SerialHost *serial)
 {
     MachineStop stop = MACHINE_STOP_TIME;
     HeadlessStop how = HEADLESS_MACHINE_STOPPED;
     if (o->window) {
         WindowOptions wo = { .deterministic = o->deterministic, .budget_ns = o->budget_ns,
-                             .screenshot = o->screenshot, .until = o->until, .console = tail };
+                             .screenshot = o->screenshot, .until = o->until, .console = tail,
+                             .serial = serial };
         if (!sdl_window_run(m, &wo, &stop))
             return EXIT_HOST_ERROR;
         if (stop == MACHINE_STOP_TIME)
             return 0;   /* the window was closed, or the budget ended a window run */
     } else {
         HeadlessOptions ho = { .deterministic = o->deterministic, .budget_ns = o->budget_ns,
-                               .until = o->until, .script = script, .console = tail };
+                               .until = o->until, .script = script, .console = tail, .serial = serial };
         how = headless_run(m, &ho, &stop);
     }
     fflush(stdout);
@@ -195,7 +204,14 @@ int main(int argc, char **argv)
     }
     bool disks = o.fda || o.fdb || o.hda || o.hdb;
     bool firmware = !program;
-    static ConsoleTail tail;
+    static Host host;
+    memcpy(host.serial.spec, o.serial, sizeof(o.serial));
+    if (!serial_open(&host.serial, err, sizeof(err))) {
+        free(program);
+        keyscript_free(&script);
+        fprintf(stderr, "faultline: %s\n", err);
+        return EXIT_HOST_ERROR;
+    }
     MachineConfig cfg = {
         .ram_bytes = o.ram_bytes, .cpu_model = o.cpu_model, .ips = o.ips,
         .program = program, .program_size = size,
@@ -203,18 +219,19 @@ int main(int argc, char **argv)
         .fda = o.fda, .fdb = o.fdb, .hda = o.hda, .hdb = o.hdb, .boot_order = o.boot_order,
         .fda_data = firmware && !disks ? builtin_floppy : NULL, .fda_data_size = builtin_floppy_size,
         .snapshot = o.snapshot, .no_reboot = o.no_reboot, .rtc_seconds = rtc_seconds,
-        .console_char = console_char, .serial_char = o.serial_stdio ? serial_char : NULL,
-        .log = log_line, .log_unmapped = o.log_unmapped, .host_opaque = &tail,
+        .console_char = console_char, .serial_out = serial_out,
+        .log = log_line, .log_unmapped = o.log_unmapped, .host_opaque = &host,
     };
     Machine *m = machine_create(&cfg, err, sizeof(err));
     if (!m) {
+        serial_close(&host.serial);
         free(program);
         keyscript_free(&script);
         fprintf(stderr, "faultline: %s\n", err);
         return EXIT_HOST_ERROR;
     }
     uint64_t host_start = host_now_ns();
-    int status = run(m, &o, o.send ? &script : NULL, &tail);
+    int status = run(m, &o, o.send ? &script : NULL, &host.tail, &host.serial);
     double host_s = (double)(host_now_ns() - host_start) / 1e9;
     if (o.print_screen)
         print_screen(m);
@@ -227,6 +244,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "faultline: state hash %016" PRIx64 "\n", machine_state_hash(m));
     }
     machine_destroy(m);
+    serial_close(&host.serial);
     free(program);
     keyscript_free(&script);
     return status;

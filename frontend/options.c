@@ -30,7 +30,8 @@ static void usage(FILE *out)
         "  -snapshot           write disk changes to a temporary overlay, never to the images\n"
         "  -no-reboot          stop instead of resetting when the guest triple-faults or resets\n"
         "  -rtc base=DATE      start the clock at DATE (YYYY-MM-DD[THH:MM:SS], UTC), or base=utc\n"
-        "  -serial stdio|none  where COM1 goes (default stdio)\n"
+        "  -serial DEV         COM1, then COM2-4 if repeated: stdio, file:PATH, pty or none\n"
+        "                      (default: COM1 output to standard output)\n"
         "  -d unmapped         log the first access to each unmapped port or memory address\n"
         "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
         "  -deterministic      do not pace to the host clock (same input, same run)\n"
@@ -91,7 +92,8 @@ static uint64_t parse_time(const char *s)
 
 int options_parse(int argc, char **argv, Options *o)
 {
-    *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000, .serial_stdio = true,
+    *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000,
+                    .serial = { { SERIAL_STDOUT, NULL } },
                     .window = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -157,9 +159,11 @@ int options_parse(int argc, char **argv, Options *o)
                 return host_error("bad -rtc '%s' (try -rtc base=2024-01-01 or base=utc)", val);
             o->rtc = val + 5;
         } else if (!strcmp(a, "-serial")) {
-            if (strcmp(val, "stdio") != 0 && strcmp(val, "none") != 0)
-                return host_error("unknown -serial '%s' (use stdio or none)", val);
-            o->serial_stdio = !strcmp(val, "stdio");
+            if (o->serial_count == SERIAL_PORTS)
+                return host_error("too many -serial options (%s): there are 4 COM ports", val);
+            if (!serial_spec_parse(val, &o->serial[o->serial_count]))
+                return host_error("unknown -serial '%s' (use stdio, file:PATH, pty or none)", val);
+            o->serial_count++;
         } else if (!strcmp(a, "-d")) {
             if (strcmp(val, "unmapped") != 0)
                 return host_error("unknown -d item '%s' (known: unmapped)", val);

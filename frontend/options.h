@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "serial.h"
+
 #define EXIT_HOST_ERROR 2
 #define EXIT_BUDGET 3
 #define EXIT_SHUTDOWN 4
@@ -28,8 +30,9 @@ typedef struct Options {
     const char *boot_order;
     bool snapshot, no_reboot;
     const char *rtc;        /* -rtc base=...: NULL for the default */
-    bool serial_stdio;
-    bool log_unmapped;      /* -d unmapped */      /* -serial stdio|none: COM1 to standard output (default) */
+    SerialSpec serial[SERIAL_PORTS];    /* -serial, in COM1-COM4 order */
+    int serial_count;
+    bool log_unmapped;      /* -d unmapped */
 } Options;
 
 /* Parses argv; returns 0, or EXIT_HOST_ERROR after printing one line.

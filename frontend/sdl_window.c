@@ -201,6 +201,8 @@ bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop)
         uint64_t until = machine_now_ns(m) + slice;
         if (o->budget_ns && until > o->budget_ns)
             until = o->budget_ns;
+        if (o->serial)
+            serial_poll(o->serial, m);
         *stop = machine_run(m, until);
         if (*stop != MACHINE_STOP_TIME || (o->budget_ns && machine_now_ns(m) >= o->budget_ns))
             break;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "machine.h"
+#include "serial.h"
 
 typedef struct WindowOptions {
     bool deterministic;         /* no pacing to the host clock */
@@ -14,6 +15,7 @@ typedef struct WindowOptions {
     const char *screenshot;     /* write a BMP of the window here when the run ends */
     const char *until;          /* stop when this text shows (NULL: never) */
     const struct ConsoleTail *console;
+    SerialHost *serial;         /* may be NULL */
 } WindowOptions;
 
 /* Runs the machine in a window until it stops or the window is closed.

@@ -55,9 +55,10 @@ static void dma_mem_write(void *opaque, uint64_t phys, const void *src, size_t n
 
 static void serial_out(void *opaque, uint8_t ch)
 {
-    Machine *m = opaque;
-    if (m->config.serial_char)
-        m->config.serial_char(m->config.host_opaque, ch);
+    ComPort *port = opaque;
+    const MachineConfig *c = &port->m->config;
+    if (c->serial_out)
+        c->serial_out(c->host_opaque, port->index, ch);
 }
 
 static bool open_disks(Machine *m, char *err, size_t err_len)
@@ -142,8 +143,10 @@ bool board_init(Machine *m, char *err, size_t err_len)
     ata_init(&m->ata[0], pic_pair_irq(&m->pics, 14), disk_dev(m, 0), disk_dev(m, 1));
     ata_init(&m->ata[1], pic_pair_irq(&m->pics, 15), disk_dev(m, 2), disk_dev(m, 3));
     static const SerialOps serial_ops = { .write = serial_out };
-    for (int i = 0; i < MACHINE_COM_PORTS; i++)
-        uart16550_init(&m->com[i], &m->clock, pic_pair_irq(&m->pics, com_irq[i]), &serial_ops, m);
+    for (int i = 0; i < MACHINE_COM_PORTS; i++) {
+        m->com_port[i] = (ComPort){ .m = m, .index = i };
+        uart16550_init(&m->com[i], &m->clock, pic_pair_irq(&m->pics, com_irq[i]), &serial_ops, &m->com_port[i]);
+    }
     postcode_init(&m->post, NULL, NULL);
     m->vga.log = m->rtc.log = m->com[0].log = m->config.log;
     m->vga.log_opaque = m->rtc.log_opaque = m->com[0].log_opaque = m->config.host_opaque;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host keys arrive as USB HID usage codes (the numbers SDL scancodes use);
+ * Host input.  Keys arrive as USB HID usage codes (the numbers SDL scancodes use);
  * the keyboard wants positions on a PC keyboard.  Both name physical keys,
- * so the guest's own layout decides what each key types.
+ * so the guest's own layout decides what each key types.  Serial bytes go to
+ * a UART's receive FIFO while it has room.
  */
 #include "machine_internal.h"
 
@@ -59,4 +60,11 @@ void machine_key(Machine *m, unsigned hid_usage, bool pressed)
 void machine_mouse(Machine *m, int dx, int dy, int dz, unsigned buttons)
 {
     ps2mouse_move(&m->mouse, dx, dy, dz, (uint8_t)buttons);
+}
+
+bool machine_serial_input(Machine *m, int port, uint8_t byte)
+{
+    if (port < 0 || port >= MACHINE_COM_PORTS || !uart16550_can_receive(&m->com[port]))
+        return false;
+    return uart16550_receive(&m->com[port], byte);
 }

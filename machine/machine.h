@@ -34,7 +34,7 @@ typedef struct MachineConfig {
     bool no_reboot;                 /* stop instead of resetting on a triple fault */
     uint64_t rtc_seconds;           /* the RTC's start time, seconds since 1970 (UTC) */
     void (*console_char)(void *opaque, uint8_t ch);    /* port 0xE9 output */
-    void (*serial_char)(void *opaque, uint8_t ch);     /* COM1-4 output */
+    void (*serial_out)(void *opaque, int port, uint8_t ch);   /* COM1-4 (port 0-3) output */
     void (*log)(void *opaque, const char *line);       /* guest misbehaviour, unimplemented features */
     bool log_unmapped;              /* also log accesses to unmapped ports and memory (-d unmapped) */
     void *host_opaque;
@@ -72,6 +72,9 @@ int machine_text_screen(Machine *m, char *out, size_t cap, int *cols, int *rows)
  * are USB HID usage codes (SDL scancodes use the same numbers). */
 void machine_key(Machine *m, unsigned hid_usage, bool pressed);
 void machine_mouse(Machine *m, int dx, int dy, int dz, unsigned buttons);
+/* A byte arriving at COM1-4 (port 0-3); false when its receive FIFO is full
+ * (offer it again later: the host side of a serial line has flow control). */
+bool machine_serial_input(Machine *m, int port, uint8_t byte);
 
 /* One line of CPU state for reports: "EAX=... CS:EIP=...". */
 void machine_describe_cpu(const Machine *m, char *buf, size_t len);

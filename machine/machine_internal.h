@@ -31,6 +31,12 @@
 
 enum { MACHINE_COM_PORTS = 4 };
 
+/* Which machine and COM port a UART's host output belongs to. */
+typedef struct ComPort {
+    struct Machine *m;
+    int index;
+} ComPort;
+
 struct Machine {
     MachineConfig config;
     Clock clock;
@@ -53,6 +59,7 @@ struct Machine {
     Fdc fdc;
     Ata ata[2];
     Uart16550 com[MACHINE_COM_PORTS];
+    ComPort com_port[MACHINE_COM_PORTS];
 
     Bios bios;                  /* our BIOS's host side (when no -bios is given) */
     DiskImage floppy[2];

@@ -73,6 +73,57 @@ expect_one_line_error "bad boot order" "boot order" -- "$FL" -fda "$TMP/floppy.i
 expect_one_line_error "bad rtc" "rtc" -- "$FL" -rtc base=yesterday
 [ "$sum_before" = "$(cksum "$TMP/odd.img" "$TMP/100k.img" "$TMP/floppy.img")" ] && ok || bad "an image was modified"
 
+# Serial: COM1 output to a file, COM1 input from standard input.
+cat >"$TMP/serial.asm" <<'ASM'
+bits 16
+org 0x7c00
+        mov dx, 0x3fb           ; 9600 8N1: DLAB, divisor 12, 8 data bits
+        mov al, 0x80
+        out dx, al
+        mov dx, 0x3f8
+        mov al, 12
+        out dx, al
+        mov dx, 0x3fb
+        mov al, 3
+        out dx, al
+%ifndef ECHO_ONLY
+        mov si, msg
+%else
+        jmp echo
+%endif
+send:   mov dx, 0x3fd
+.wait:  in al, dx
+        test al, 0x20           ; THR empty
+        jz .wait
+        lodsb
+        test al, al
+        jz echo
+        mov dx, 0x3f8
+        out dx, al
+        jmp send
+echo:   mov dx, 0x3fd           ; echo received bytes to 0xE9 until 'q'
+.wait:  in al, dx
+        test al, 1
+        jz .wait
+        mov dx, 0x3f8
+        in al, dx
+        out 0xe9, al
+        cmp al, 'q'
+        jne echo
+        mov al, 0
+        out 0xf4, al
+msg:    db "hello from COM1", 0
+ASM
+nasm -f bin -o "$TMP/serial.bin" "$TMP/serial.asm"
+nasm -f bin -DECHO_ONLY -o "$TMP/echo.bin" "$TMP/serial.asm"
+printf 'typed q' | "$FL" -display none -bin "$TMP/echo.bin" -serial stdio -serial file:"$TMP/com2.txt" \
+    -budget 10 -quiet >"$TMP/out" 2>"$TMP/err"
+grep -q "typed q" "$TMP/out" && ok || bad "serial input: $(cat "$TMP/out" "$TMP/err")"
+"$FL" -display none -bin "$TMP/serial.bin" -serial file:"$TMP/com1.txt" -budget 200ms -deterministic -quiet \
+    >/dev/null 2>&1
+grep -q "hello from COM1" "$TMP/com1.txt" && ok || bad "serial file: $(cat "$TMP/com1.txt")"
+expect_one_line_error "bad serial" "unknown -serial" -- "$FL" -serial bogus
+
 printf '\353\376' >"$TMP/spin.bin"          # jmp $
 expect_exit 3 "runaway guest ends at its budget" -- "$FL" -display none -bin "$TMP/spin.bin" -budget 20ms -deterministic
 grep -q "budget ran out" "$TMP/err" && ok || bad "budget message: $(cat "$TMP/err")"

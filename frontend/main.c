@@ -220,7 +220,8 @@ int main(int argc, char **argv)
         .fda_data = firmware && !disks ? builtin_floppy : NULL, .fda_data_size = builtin_floppy_size,
         .snapshot = o.snapshot, .no_reboot = o.no_reboot, .rtc_seconds = rtc_seconds,
         .console_char = console_char, .serial_out = serial_out,
-        .log = log_line, .log_unmapped = o.log_unmapped, .host_opaque = &host,
+        .log = log_line, .log_unmapped = o.log_unmapped, .log_post = o.log_post,
+        .host_opaque = &host,
     };
     Machine *m = machine_create(&cfg, err, sizeof(err));
     if (!m) {

@@ -32,7 +32,8 @@ static void usage(FILE *out)
         "  -rtc base=DATE      start the clock at DATE (YYYY-MM-DD[THH:MM:SS], UTC), or base=utc\n"
         "  -serial DEV         COM1, then COM2-4 if repeated: stdio, file:PATH, pty or none\n"
         "                      (default: COM1 output to standard output)\n"
-        "  -d unmapped         log the first access to each unmapped port or memory address\n"
+        "  -d ITEMS            log, comma-separated: unmapped (first access to each unmapped\n"
+        "                      port or address), post (POST codes written to port 80h)\n"
         "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
         "  -deterministic      do not pace to the host clock (same input, same run)\n"
         "  -budget TIME        stop after TIME of virtual time (e.g. 10, 10s, 500ms)\n"
@@ -88,6 +89,22 @@ static uint64_t parse_time(const char *s)
     else if (*end && strcmp(end, "s") != 0)
         return 0;
     return (uint64_t)(v * scale);
+}
+
+/* -d ITEM[,ITEM...] */
+static bool parse_log_items(const char *items, Options *o)
+{
+    for (const char *p = items; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == 8 && !strncmp(p, "unmapped", 8))
+            o->log_unmapped = true;
+        else if (n == 4 && !strncmp(p, "post", 4))
+            o->log_post = true;
+        else
+            return false;
+        p += n + (p[n] == ',');
+    }
+    return true;
 }
 
 int options_parse(int argc, char **argv, Options *o)
@@ -165,9 +182,8 @@ int options_parse(int argc, char **argv, Options *o)
                 return host_error("unknown -serial '%s' (use stdio, file:PATH, pty or none)", val);
             o->serial_count++;
         } else if (!strcmp(a, "-d")) {
-            if (strcmp(val, "unmapped") != 0)
-                return host_error("unknown -d item '%s' (known: unmapped)", val);
-            o->log_unmapped = true;
+            if (!parse_log_items(val, o))
+                return host_error("unknown -d items '%s' (known: unmapped, post)", val);
         } else if (!strcmp(a, "-snapshot")) {
             o->snapshot = true;
         } else if (!strcmp(a, "-no-reboot")) {

@@ -33,6 +33,7 @@ typedef struct Options {
     SerialSpec serial[SERIAL_PORTS];    /* -serial, in COM1-COM4 order */
     int serial_count;
     bool log_unmapped;      /* -d unmapped */
+    bool log_post;          /* -d post */
 } Options;
 
 /* Parses argv; returns 0, or EXIT_HOST_ERROR after printing one line.

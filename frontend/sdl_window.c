@@ -61,11 +61,12 @@ static void window_close(Window *w)
     SDL_Quit();
 }
 
-static void set_title(Window *w, double mips, double speed)
+static void set_title(Window *w, double mips, double speed, bool disk_busy)
 {
-    char title[160];
-    snprintf(title, sizeof(title), "Faultline - %.1f MIPS, %.0f%% speed - %s - Ctrl+Alt+End: Ctrl+Alt+Del",
-             mips, speed * 100.0, w->mouse_grabbed ? "Ctrl+Alt+G releases the mouse" : "click to capture the mouse");
+    char title[200];
+    snprintf(title, sizeof(title), "Faultline - %.1f MIPS, %.0f%% speed%s - %s - Ctrl+Alt+End: Ctrl+Alt+Del",
+             mips, speed * 100.0, disk_busy ? " - disk" : "",
+             w->mouse_grabbed ? "Ctrl+Alt+G releases the mouse" : "click to capture the mouse");
     SDL_SetWindowTitle(w->window, title);
 }
 
@@ -196,7 +197,8 @@ bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop)
     uint64_t title_at = 0, title_insns = machine_instructions(m), title_ns = machine_now_ns(m);
     uint64_t title_host = host_now_ns();
     *stop = MACHINE_STOP_TIME;
-    set_title(&w, 0, 0);
+    uint64_t title_disk = machine_disk_transfers(m);
+    set_title(&w, 0, 0, false);
     while (pump_events(&w, m)) {
         uint64_t until = machine_now_ns(m) + slice;
         if (o->budget_ns && until > o->budget_ns)
@@ -217,9 +219,11 @@ bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop)
         if (machine_now_ns(m) - title_at >= 1000000000ull) {
             uint64_t host = host_now_ns();
             double host_s = (double)(host - title_host) / 1e9;
+            uint64_t disk = machine_disk_transfers(m);
             if (host_s > 0)
                 set_title(&w, (double)(machine_instructions(m) - title_insns) / host_s / 1e6,
-                          (double)(machine_now_ns(m) - title_ns) / 1e9 / host_s);
+                          (double)(machine_now_ns(m) - title_ns) / 1e9 / host_s, disk != title_disk);
+            title_disk = disk;
             title_at = machine_now_ns(m);
             title_insns = machine_instructions(m);
             title_ns = title_at;

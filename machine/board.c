@@ -61,6 +61,14 @@ static void serial_out(void *opaque, uint8_t ch)
         c->serial_out(c->host_opaque, port->index, ch);
 }
 
+static void post_code(void *opaque, uint8_t code)
+{
+    Machine *m = opaque;
+    char line[32];
+    snprintf(line, sizeof(line), "POST code %02Xh", code);
+    m->config.log(m->config.host_opaque, line);
+}
+
 static bool open_disks(Machine *m, char *err, size_t err_len)
 {
     const MachineConfig *c = &m->config;
@@ -147,7 +155,7 @@ bool board_init(Machine *m, char *err, size_t err_len)
         m->com_port[i] = (ComPort){ .m = m, .index = i };
         uart16550_init(&m->com[i], &m->clock, pic_pair_irq(&m->pics, com_irq[i]), &serial_ops, &m->com_port[i]);
     }
-    postcode_init(&m->post, NULL, NULL);
+    postcode_init(&m->post, m->config.log_post && m->config.log ? post_code : NULL, m);
     m->vga.log = m->rtc.log = m->com[0].log = m->config.log;
     m->vga.log_opaque = m->rtc.log_opaque = m->com[0].log_opaque = m->config.host_opaque;
     setup_cmos(m);

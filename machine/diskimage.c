@@ -86,6 +86,7 @@ static uint8_t *overlay_sector(DiskImage *d, uint64_t lba, bool create)
 static bool image_read(void *opaque, uint64_t lba, void *buf, uint32_t count)
 {
     DiskImage *d = opaque;
+    d->transfers++;
     uint8_t *out = buf;
     for (uint32_t i = 0; i < count; i++, out += BLOCK_SECTOR_SIZE) {
         const uint8_t *saved = overlay_sector(d, lba + i, false);
@@ -113,6 +114,7 @@ static bool image_read(void *opaque, uint64_t lba, void *buf, uint32_t count)
 static bool image_write(void *opaque, uint64_t lba, const void *buf, uint32_t count)
 {
     DiskImage *d = opaque;
+    d->transfers++;
     const uint8_t *in = buf;
     if (d->snapshot) {
         if (!d->slots && !overlay_grow(d))

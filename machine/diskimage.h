@@ -34,6 +34,7 @@ typedef struct DiskImage {
     size_t slot_count, used;
     uint8_t *data;
     size_t data_sectors;
+    uint64_t transfers;         /* reads and writes so far, for a disk activity light */
 } DiskImage;
 
 /* Returns false with a one-line reason in err (the image is left untouched). */

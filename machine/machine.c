@@ -168,6 +168,16 @@ MachineStop machine_run(Machine *m, uint64_t until_ns)
 }
 
 uint64_t machine_now_ns(const Machine *m) { return m->clock.now_ns; }
+
+uint64_t machine_disk_transfers(const Machine *m)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < 2; i++)
+        n += m->floppy[i].transfers;
+    for (int i = 0; i < 4; i++)
+        n += m->disk[i].transfers;
+    return n;
+}
 uint64_t machine_instructions(const Machine *m) { return m->cpu.icount; }
 int machine_guest_exit_status(const Machine *m) { return m->debug.exit_status; }
 

@@ -37,6 +37,7 @@ typedef struct MachineConfig {
     void (*serial_out)(void *opaque, int port, uint8_t ch);   /* COM1-4 (port 0-3) output */
     void (*log)(void *opaque, const char *line);       /* guest misbehaviour, unimplemented features */
     bool log_unmapped;              /* also log accesses to unmapped ports and memory (-d unmapped) */
+    bool log_post;                  /* log every POST code written to port 80h (-d post) */
     void *host_opaque;
 } MachineConfig;
 
@@ -75,6 +76,9 @@ void machine_mouse(Machine *m, int dx, int dy, int dz, unsigned buttons);
 /* A byte arriving at COM1-4 (port 0-3); false when its receive FIFO is full
  * (offer it again later: the host side of a serial line has flow control). */
 bool machine_serial_input(Machine *m, int port, uint8_t byte);
+
+/* Disk transfers so far (all drives): a change means the disks were busy. */
+uint64_t machine_disk_transfers(const Machine *m);
 
 /* One line of CPU state for reports: "EAX=... CS:EIP=...". */
 void machine_describe_cpu(const Machine *m, char *buf, size_t len);

@@ -4,8 +4,11 @@
  * the linear-to-physical step.  A segment check raises #SS for SS and #GP(0)
  * otherwise (SDM vol. 3, 5.3); an access that passes is translated a page at
  * a time, so an access that straddles two pages is split where the pages
- * split.  Paging itself (the page walker and the TLB in mmu/) comes with the
- * protected-mode work; until then linear = physical, masked by the A20 gate.
+ * split.  With CR0.PG clear linear = physical, masked by the A20 gate; with
+ * it set, addresses go through the TLB, and a miss runs the page walk of
+ * mmu/paging.c, which sets A/D bits or raises #PF with CR2 (SDM vol. 3,
+ * ch. 4).  Accesses at CPL 3 are user accesses except descriptor-table and
+ * TSS accesses, which use lin_read_system/lin_write_system.
  */
 #include "cpu_internal.h"
 
@@ -25,10 +28,28 @@ static bool segment_expand_down(const Segment *s)
     return (s->attr & SEG_ATTR_S) && (s->attr & 0xC) == 0x4;
 }
 
-/* Raises #GP(0) or #SS(0) unless offset..offset+size-1 lies inside the segment. */
-static void segment_check(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size)
+/* Protected mode only (SDM vol. 3, 5.5 and 5.6): a null selector cannot be
+ * used, execute-only code cannot be read, and only writable data written. */
+static void segment_type_check(Cpu *cpu, unsigned seg, bool write)
 {
     const Segment *s = &cpu->seg[seg];
+    unsigned vector = seg == SEG_SS ? EXC_SS : EXC_GP;
+    if (!(s->attr & SEG_ATTR_P))
+        cpu_raise(cpu, vector, 0, FAULT_SEG_NULL_ACCESS, seg, 0, 0);
+    bool code = (s->attr & 0x8) != 0;
+    if (write && (code || !(s->attr & 2)))
+        cpu_raise(cpu, vector, 0, FAULT_SEG_READ_ONLY, seg, 0, 0);
+    if (!write && code && !(s->attr & 2))
+        cpu_raise(cpu, vector, 0, FAULT_SEG_EXEC_ONLY, seg, 0, 0);
+}
+
+/* Raises #GP(0) or #SS(0) unless offset..offset+size-1 lies inside the
+ * segment and the segment allows the access. */
+static void segment_check(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size, bool write)
+{
+    const Segment *s = &cpu->seg[seg];
+    if ((cpu->cr0 & CR0_PE) && !(cpu->eflags & EFLAGS_VM))
+        segment_type_check(cpu, seg, write);
     uint64_t last = (uint64_t)offset + size - 1;
     bool ok;
     if (segment_expand_down(s)) {
@@ -44,41 +65,36 @@ static void segment_check(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size
     cpu_raise(cpu, EXC_GP, 0, FAULT_SEGMENT_LIMIT, s->limit, offset, size);
 }
 
-/* Linear to physical for one page's worth of bytes (paging arrives with mmu/). */
-static uint64_t translate(Cpu *cpu, uint32_t lin)
-{
-    return lin & cpu->a20_mask;
-}
+/* ---- linear accesses ---- */
 
-static bool crosses_page(uint32_t lin, unsigned size)
-{
-    return (lin & 0xFFF) + size > 0x1000;
-}
-
+/* The common case first: paging off and the access within one page.  The
+ * rest (paging, page-crossing accesses) is in translate.c. */
 uint32_t lin_read(Cpu *cpu, uint32_t lin, unsigned size)
 {
-    if (!crosses_page(lin, size))
-        return phys_read(cpu->mem, translate(cpu, lin), size);
-    uint32_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= phys_read(cpu->mem, translate(cpu, lin + i), 1) << (i * 8);
-    return v;
+    if (!(cpu->cr0 & CR0_PG) && !crosses_page(lin, size))
+        return phys_read(cpu->mem, lin & cpu->a20_mask, size);
+    return lin_read_slow(cpu, lin, size, false);
 }
 
 void lin_write(Cpu *cpu, uint32_t lin, uint32_t value, unsigned size)
 {
-    if (!crosses_page(lin, size)) {
-        phys_write(cpu->mem, translate(cpu, lin), value, size);
-        return;
-    }
-    /* Translate both pages before writing a byte: a fault must leave memory untouched. */
-    uint64_t first = translate(cpu, lin), second = translate(cpu, (lin + size - 1) & ~0xFFFu);
-    for (unsigned i = 0; i < size; i++) {
-        uint32_t l = lin + i;
-        uint64_t phys = (l & ~0xFFFu) == (lin & ~0xFFFu) ? first + i : second + (l & 0xFFF);
-        phys_write(cpu->mem, phys, (value >> (i * 8)) & 0xFF, 1);
-    }
+    if (!(cpu->cr0 & CR0_PG) && !crosses_page(lin, size))
+        phys_write(cpu->mem, lin & cpu->a20_mask, value, size);
+    else
+        lin_write_slow(cpu, lin, value, size, false);
 }
+
+uint32_t lin_read_system(Cpu *cpu, uint32_t lin, unsigned size)
+{
+    return lin_read_slow(cpu, lin, size, true);
+}
+
+void lin_write_system(Cpu *cpu, uint32_t lin, uint32_t value, unsigned size)
+{
+    lin_write_slow(cpu, lin, value, size, true);
+}
+
+/* ---- instruction fetch ---- */
 
 void cpu_flush_fetch_cache(Cpu *cpu)
 {
@@ -86,35 +102,41 @@ void cpu_flush_fetch_cache(Cpu *cpu)
     cpu->fetch_host = NULL;
 }
 
+/* The fetch cache holds a RAM page that was fetchable when it was filled;
+ * every TLB flush empties it. */
 uint8_t cpu_fetch_code_byte(Cpu *cpu, uint32_t offset)
 {
     const Segment *cs = &cpu->seg[SEG_CS];
     if (offset > cs->limit)
         cpu_raise(cpu, EXC_GP, 0, FAULT_CODE_LIMIT, cs->limit, offset, 0);
     uint32_t lin = cs->base + offset;
-    uint64_t phys = translate(cpu, lin & ~0xFFFu);
-    uint8_t *first = phys_ram_ptr(cpu->mem, phys);
-    if (first && phys_ram_ptr(cpu->mem, phys + 0xFFF) == first + 0xFFF) {
+    uint64_t phys = cpu_translate_fetch(cpu, lin);
+    uint64_t page = phys & ~0xFFFull;
+    uint8_t *first = phys_ram_ptr(cpu->mem, page);
+    if (first && phys_ram_ptr(cpu->mem, page + 0xFFF) == first + 0xFFF) {
         cpu->fetch_page = lin & ~0xFFFu;
         cpu->fetch_host = first;
+        return first[lin & 0xFFF];
     }
-    return (uint8_t)lin_read(cpu, lin, 1);
+    return (uint8_t)phys_read(cpu->mem, phys, 1);
 }
 
 uint32_t mem_read(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size)
 {
-    segment_check(cpu, seg, offset, size);
+    segment_check(cpu, seg, offset, size, false);
     return lin_read(cpu, cpu->seg[seg].base + offset, size);
 }
 
 void mem_check_write(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size)
 {
-    segment_check(cpu, seg, offset, size);
+    segment_check(cpu, seg, offset, size, true);
+    if (cpu->cr0 & CR0_PG)
+        lin_check_write(cpu, cpu->seg[seg].base + offset, size);
 }
 
 void mem_write(Cpu *cpu, unsigned seg, uint32_t offset, uint32_t value, unsigned size)
 {
-    segment_check(cpu, seg, offset, size);
+    segment_check(cpu, seg, offset, size, true);
     lin_write(cpu, cpu->seg[seg].base + offset, value, size);
 }
 

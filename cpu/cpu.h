@@ -17,6 +17,7 @@
 #include "bus.h"
 #include "clock.h"
 #include "memory.h"
+#include "tlb.h"
 
 enum { REG_EAX, REG_ECX, REG_EDX, REG_EBX, REG_ESP, REG_EBP, REG_ESI, REG_EDI };
 enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
@@ -178,6 +179,7 @@ typedef struct Cpu {
     bool shutdown;
     bool stop_requested;
     bool nmi_pending;
+    bool nmi_blocked;       /* an NMI handler runs: the next NMI waits for its IRET */
     uint8_t irq_shadow;     /* STI / MOV SS / POP SS: no interrupt before the next instruction */
 
     /* Per-instruction state that must survive a fault's longjmp. */
@@ -187,6 +189,12 @@ typedef struct Cpu {
     int fault_depth;        /* 0 normally, 1 while delivering, 2 after #DF */
     FaultRecord last_fault;
     FaultRecord first_fault;    /* for #DF and triple fault: the fault that started it */
+
+    /* Paging (mmu/): IA32_EFER (only NXE is read so far), the PAE PDPTEs
+     * loaded by MOV CR3, and the TLB, flushed whenever translation changes. */
+    uint64_t efer;
+    uint64_t pdpte[4];
+    Tlb tlb;
 } Cpu;
 
 /* Named models: "386", "486", "pentium", "pentium2". NULL if unknown. */

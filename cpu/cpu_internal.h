@@ -10,6 +10,7 @@
 #include <stdnoreturn.h>
 
 #include "cpu.h"
+#include "paging.h"
 
 /* ---- CPU models ---- */
 
@@ -198,7 +199,10 @@ static inline unsigned cpu_cpl(const Cpu *cpu)
         return 0;
     if (cpu_v86_mode(cpu))
         return 3;
-    return cpu->seg[SEG_CS].sel & 3;
+    /* SS.DPL always equals CPL in protected mode (SDM vol. 3, 5.5), and unlike
+     * CS.RPL it is still 0 between setting CR0.PE and the far jump that
+     * loads a protected-mode CS. */
+    return (cpu->seg[SEG_SS].attr >> SEG_ATTR_DPL_SHIFT) & 3;
 }
 static inline unsigned cpu_iopl(const Cpu *cpu) { return (cpu->eflags & EFLAGS_IOPL) >> 12; }
 
@@ -217,9 +221,41 @@ uint32_t mem_read(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size);
 void mem_write(Cpu *cpu, unsigned seg, uint32_t offset, uint32_t value, unsigned size);
 /* Checks that a write would succeed (limit, page) without writing; for commit-later handlers. */
 void mem_check_write(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size);
-/* Linear-address access, for descriptor tables and the IVT (supervisor rights). */
+/* Linear-address access with the rights of the CPL (CPL 3 is a user access);
+ * both pages of a page-crossing access are translated before any byte moves. */
 uint32_t lin_read(Cpu *cpu, uint32_t lin, unsigned size);
 void lin_write(Cpu *cpu, uint32_t lin, uint32_t value, unsigned size);
+/* System accesses (GDT, LDT, IDT, TSS, I/O bitmap): supervisor at any CPL (SDM vol. 3, 4.6). */
+uint32_t lin_read_system(Cpu *cpu, uint32_t lin, unsigned size);
+void lin_write_system(Cpu *cpu, uint32_t lin, uint32_t value, unsigned size);
+
+/* ---- paging ---- */
+
+/* Commits CR0/CR3/CR4 as MOV CRn does: with PAE paging on, loads the PDPTEs
+ * from CR3 first (#GP(0) on a reserved bit, nothing changed); then flushes
+ * the TLB as the change requires (a CR3 write keeps global pages). */
+void cpu_set_control(Cpu *cpu, uint32_t cr0, uint32_t cr3, uint32_t cr4, bool cr3_written);
+/* Drops every cached translation (TLB and fetch cache): A20, shadow RAM, reset. */
+void cpu_tlb_flush_all(Cpu *cpu);
+/* INVLPG: drops the translations of the page holding lin. */
+void cpu_tlb_flush_page(Cpu *cpu, uint32_t lin);
+/* The physical address an instruction fetch from lin uses (through the TLB;
+ * may raise #PF): what the firmware trap compares with its ROM range. */
+uint64_t cpu_translate_fetch(Cpu *cpu, uint32_t lin);
+/* translate.c's side of access.c: everything but an unpaged access within
+ * one page (system: supervisor rights at any CPL), and the page check of
+ * mem_check_write with paging on. */
+uint32_t lin_read_slow(Cpu *cpu, uint32_t lin, unsigned size, bool system);
+void lin_write_slow(Cpu *cpu, uint32_t lin, uint32_t value, unsigned size, bool system);
+void lin_check_write(Cpu *cpu, uint32_t lin, unsigned size);
+static inline bool crosses_page(uint32_t lin, unsigned size)
+{
+    return (lin & 0xFFF) + size > 0x1000;
+}
+/* The page walk with this CPU's control registers; set_ad false is the
+ * debugger's walk, which writes nothing.  Raises nothing. */
+bool cpu_page_walk(Cpu *cpu, uint64_t lin, PageAccess access, bool user, bool set_ad,
+                   PageWalkOut *out, PageFault *fault);
 
 /* One instruction byte at CS:offset (CS limit and execute rights checked);
  * the slow path behind the decoder's fetch cache, which it refills. */
@@ -264,6 +300,93 @@ void cpu_jump_far(Cpu *cpu, uint16_t sel, uint32_t offset, unsigned opsize);
 void cpu_load_segment(Cpu *cpu, int seg, uint16_t sel);
 /* IRET's real-mode core: pops IP, CS, FLAGS of the operand size. */
 void cpu_iret(Cpu *cpu, unsigned opsize);
+
+
+/* ---- protected-mode segmentation (segment.c, transfer.c, interrupt.c) ---- */
+
+/* A raw 8-byte descriptor (SDM vol. 3, 3.4.5): lo is bytes 0-3, hi bytes 4-7. */
+typedef struct Descriptor {
+    uint32_t lo, hi;
+} Descriptor;
+
+static inline uint32_t desc_base(Descriptor d)
+{
+    return (d.lo >> 16) | ((d.hi & 0xFF) << 16) | (d.hi & 0xFF000000u);
+}
+static inline uint32_t desc_limit(Descriptor d)
+{
+    uint32_t l = (d.lo & 0xFFFF) | (d.hi & 0xF0000);
+    return (d.hi & 0x00800000u) ? (l << 12) | 0xFFF : l;
+}
+/* Bits 40-47 and 52-55 in the layout of Segment.attr. */
+static inline uint16_t desc_attr(Descriptor d) { return (uint16_t)((d.hi >> 8) & 0xF0FF); }
+static inline unsigned attr_dpl(uint16_t attr) { return (attr >> SEG_ATTR_DPL_SHIFT) & 3; }
+/* S and type together: 0x10-0x1F code/data, 0x00-0x0F system. */
+static inline unsigned attr_kind(uint16_t attr) { return attr & 0x1F; }
+static inline bool attr_is_code(uint16_t attr) { return (attr & 0x18) == 0x18; }
+static inline bool attr_is_data(uint16_t attr) { return (attr & 0x18) == 0x10; }
+static inline bool attr_conforming(uint16_t attr) { return attr_is_code(attr) && (attr & 4); }
+static inline bool attr_present(uint16_t attr) { return (attr & SEG_ATTR_P) != 0; }
+
+/* A stack being built: a copy of the segment cache and the moving pointer.
+ * `system` writes as CPL 0 (a new inner stack, before CPL changes). */
+typedef struct StackFrame {
+    Segment ss;
+    uint32_t esp;
+    bool system;
+} StackFrame;
+
+/* Reads the descriptor selected by sel from the GDT or LDT; false when the
+ * index lies past the table's limit (the caller picks the exception).
+ * *addr receives the descriptor's linear address. */
+bool desc_read(Cpu *cpu, uint16_t sel, Descriptor *d, uint32_t *addr);
+/* Sets the accessed bit (type bit 0) of a code/data descriptor in memory. */
+void desc_set_accessed(Cpu *cpu, uint32_t addr, Descriptor *d);
+/* Fills a segment cache from a descriptor. */
+void segment_from_desc(Segment *s, uint16_t sel, Descriptor d);
+/* Loads CS with a code segment already checked, RPL forced to cpl. */
+void segment_load_cs(Cpu *cpu, uint16_t sel, Descriptor d, uint32_t addr, unsigned cpl);
+/* The checks of a stack segment load for privilege level pl; raises
+ * `vector` (#GP for a load or RET, #TS for a TSS stack), #SS when not present. */
+void segment_check_stack(Cpu *cpu, uint16_t sel, unsigned pl, unsigned vector, uint32_t ext,
+                         Descriptor *d, uint32_t *addr);
+/* After a return to an outer level: data segments the new CPL may not use become null. */
+void segment_invalidate_outer(Cpu *cpu);
+/* Protected-mode MOV/POP/LxS segment load with every check (SDM vol. 2, MOV). */
+void cpu_load_segment_pm(Cpu *cpu, int seg, uint16_t sel);
+
+/* The stack for privilege level pl from the current TSS (#TS on a short TSS),
+ * checked as a stack for pl and opened as a frame for pushes. */
+void tss_stack_frame(Cpu *cpu, unsigned pl, uint32_t ext, StackFrame *f, uint32_t *desc_addr);
+
+/* Far JMP/CALL/RET in protected mode (transfer.c). */
+void pm_jump_far(Cpu *cpu, uint16_t sel, uint32_t offset, unsigned opsize);
+void pm_call_far(Cpu *cpu, uint16_t sel, uint32_t offset, unsigned opsize);
+void pm_return_far(Cpu *cpu, unsigned opsize, uint32_t extra);
+void pm_iret(Cpu *cpu, unsigned opsize);
+/* Reads a descriptor or raises `vector` with error code (sel & ~3) | ext. */
+void desc_fetch(Cpu *cpu, uint16_t sel, Descriptor *d, uint32_t *addr, unsigned vector,
+                uint32_t ext);
+void frame_push(Cpu *cpu, StackFrame *f, unsigned size, uint32_t value);
+/* Raises #SS(error_code) unless `bytes` more bytes fit below the pointer. */
+void frame_reserve(Cpu *cpu, const StackFrame *f, unsigned bytes, uint32_t error_code);
+/* ICEBP: a #DB trap delivered without INT n's gate-DPL check. */
+void cpu_icebp_interrupt(Cpu *cpu);
+
+/* Protected-mode delivery through the IDT (interrupt.c).  `software` is
+ * true for INT n, INT3 and INTO (gate DPL checked, EXT clear). */
+void pm_deliver(Cpu *cpu, unsigned vector, uint32_t return_eip, bool software, bool has_error,
+                uint32_t error_code);
+/* Task switches (task.c).  `return_eip` is saved in the old TSS; ext is
+ * the EXT bit for error codes.  Afterwards insn_eip is the new task's EIP,
+ * so a fault while loading its segments is delivered in the new task. */
+typedef enum TaskReason { TASK_JMP, TASK_CALL, TASK_IRET, TASK_INT } TaskReason;
+void task_switch(Cpu *cpu, uint16_t sel, TaskReason why, uint32_t return_eip, uint32_t ext);
+/* A JMP or CALL to a TSS descriptor or task gate (desc read from sel). */
+void task_far(Cpu *cpu, uint16_t sel, Descriptor d, TaskReason why);
+
+/* The I/O permission check of protected and V86 mode (the TSS bitmap). */
+void pm_check_io(Cpu *cpu, uint16_t port, unsigned size);
 
 /* ---- I/O ---- */
 

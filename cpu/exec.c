@@ -7,8 +7,10 @@
  * fault during delivery becomes #DF, and a fault while delivering #DF shuts
  * the CPU down (SDM vol. 3, 6.15, "Interrupt 8").  External interrupts and
  * NMI are sampled between instructions, after the STI / MOV SS shadow.
- * Real-mode delivery goes through the IVT (SDM vol. 3, 20.1.4); protected-
- * mode gates, task switches and V86 arrive with the system-architecture work.
+ * Real-mode delivery goes through the IVT (SDM vol. 3, 20.1.4), protected
+ * and V86 mode through the IDT (interrupt.c).  A benign pair of exceptions
+ * is delivered serially; a contributory pair, or #PF then #PF or a
+ * contributory fault, is #DF (SDM vol. 3, tables 6-4 and 6-5).
  */
 #include "cpu_internal.h"
 
@@ -93,6 +95,7 @@ void cpu_reset(Cpu *cpu)
     cpu->dr[7] = 0x00000400u;
     cpu->halted = cpu->shutdown = false;
     cpu->nmi_pending = false;
+    cpu->nmi_blocked = false;
     cpu->irq_shadow = 0;
     cpu->fault_depth = 0;
     cpu->shutdown_reason = NULL;
@@ -104,7 +107,7 @@ void cpu_set_a20(Cpu *cpu, bool enabled)
 {
     /* Cached translations depend on this mask: flush them. */
     cpu->a20_mask = enabled ? 0xFFFFFFFFu : ~(1u << 20);
-    cpu_flush_fetch_cache(cpu);
+    cpu_tlb_flush_all(cpu);
 }
 
 void cpu_load_segment_real(Cpu *cpu, int seg, uint16_t sel)
@@ -116,6 +119,11 @@ void cpu_load_segment_real(Cpu *cpu, int seg, uint16_t sel)
         /* V86 loads also reset the cache to a 64 KiB DPL-3 data segment. */
         s->limit = 0xFFFF;
         s->attr = seg == SEG_CS ? 0xFB : 0xF3;
+    } else {
+        /* Real mode keeps the limit and the D/B and G bits (so "unreal" mode
+         * works) but makes the segment a present DPL-0 one again, so a null
+         * or ring-3 cache left by protected mode cannot survive the load. */
+        s->attr = (uint16_t)((s->attr & (SEG_ATTR_DB | SEG_ATTR_G)) | (seg == SEG_CS ? 0x9B : 0x93));
     }
 }
 
@@ -125,6 +133,31 @@ noreturn void cpu_shutdown(Cpu *cpu, const char *why)
     cpu->shutdown_reason = why;
     cpu->fault_depth = 0;
     longjmp(*cpu->fault_env, 2);
+}
+
+/* Exception classes of SDM vol. 3, table 6-4. */
+enum { CLASS_BENIGN, CLASS_CONTRIBUTORY, CLASS_PAGE_FAULT };
+
+static int exception_class(unsigned vector)
+{
+    if (vector == EXC_DE || (vector >= EXC_TS && vector <= EXC_GP))
+        return CLASS_CONTRIBUTORY;
+    return vector == EXC_PF ? CLASS_PAGE_FAULT : CLASS_BENIGN;
+}
+
+/* Table 6-5: which second exception, during delivery of the first, is #DF.
+ * An external interrupt (recorded with FAULT_EXTERNAL) is benign whatever
+ * its vector: IRQ 5 of a real-mode PC arrives as vector 13. */
+static bool double_fault(const FaultRecord *first, unsigned second)
+{
+    if (first->rule == FAULT_EXTERNAL)
+        return false;
+    int a = exception_class(first->vector), b = exception_class(second);
+    if (a == CLASS_CONTRIBUTORY)
+        return b == CLASS_CONTRIBUTORY;
+    if (a == CLASS_PAGE_FAULT)
+        return b != CLASS_BENIGN;
+    return false;
 }
 
 noreturn void cpu_raise(Cpu *cpu, unsigned vector, uint32_t error_code, FaultRule rule,
@@ -139,7 +172,8 @@ noreturn void cpu_raise(Cpu *cpu, unsigned vector, uint32_t error_code, FaultRul
         .cs = cpu->seg[SEG_CS].sel,
         .eip = cpu->insn_eip,
     };
-    if (cpu->fault_depth == 0) {
+    if (cpu->fault_depth == 0 || (cpu->fault_depth == 1 && !double_fault(&cpu->first_fault, vector))) {
+        /* A benign pair is delivered one after the other (SDM vol. 3, table 6-5). */
         cpu->first_fault = rec;
     } else if (cpu->fault_depth == 1) {
         /* A fault while delivering another becomes a double fault. */
@@ -177,16 +211,24 @@ static void deliver_real_mode(Cpu *cpu, unsigned vector, uint32_t return_eip)
     cpu->eip = ip;
 }
 
-static void deliver(Cpu *cpu, unsigned vector, uint32_t return_eip)
+/* Real mode has no error codes; protected mode goes through the IDT (interrupt.c). */
+static void deliver(Cpu *cpu, unsigned vector, uint32_t return_eip, bool software,
+                    bool has_error, uint32_t error_code)
 {
-    if (!cpu_real_mode(cpu))
-        cpu_shutdown(cpu, "protected-mode interrupt delivery is not implemented yet");
-    deliver_real_mode(cpu, vector, return_eip);
+    if (cpu_real_mode(cpu))
+        deliver_real_mode(cpu, vector, return_eip);
+    else
+        pm_deliver(cpu, vector, return_eip, software, has_error, error_code);
 }
 
 void cpu_software_interrupt(Cpu *cpu, unsigned vector)
 {
-    deliver(cpu, vector, cpu->eip);
+    deliver(cpu, vector, cpu->eip, true, false, 0);
+}
+
+void cpu_icebp_interrupt(Cpu *cpu)
+{
+    deliver(cpu, EXC_DB, cpu->eip, false, false, 0);
 }
 
 /* Delivers the fault recorded in last_fault; called after the longjmp. */
@@ -196,7 +238,8 @@ static void deliver_fault(Cpu *cpu)
     cpu->halted = false;
     cpu->icount++;      /* a delivery counts, so a fault loop still ends at the budget */
     cpu->fault_depth = cpu->last_fault.vector == EXC_DF ? 2 : 1;
-    deliver(cpu, cpu->last_fault.vector, cpu->insn_eip);
+    deliver(cpu, cpu->last_fault.vector, cpu->insn_eip, false, cpu->last_fault.has_error_code,
+            cpu->last_fault.error_code);
     cpu->fault_depth = 0;
 }
 
@@ -205,7 +248,10 @@ static void deliver_external(Cpu *cpu, unsigned vector)
     cpu->insn_eip = cpu->eip;
     cpu->halted = false;
     cpu->fault_depth = 1;
-    deliver(cpu, vector, cpu->eip);
+    /* An interrupt is benign: a fault while delivering it is delivered on its own. */
+    cpu->first_fault = (FaultRecord){ .vector = (uint8_t)vector, .rule = FAULT_EXTERNAL,
+                                      .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip };
+    deliver(cpu, vector, cpu->eip, false, false, 0);
     cpu->fault_depth = 0;
 }
 
@@ -216,8 +262,10 @@ static bool take_interrupt(Cpu *cpu)
         cpu->irq_shadow = 0;
         return false;
     }
-    if (cpu->nmi_pending) {
+    if (cpu->nmi_pending && !cpu->nmi_blocked) {
+        /* SDM vol. 3, 6.7.1: NMIs are held off until the handler's IRET. */
         cpu->nmi_pending = false;
+        cpu->nmi_blocked = true;
         deliver_external(cpu, EXC_NMI);
         return true;
     }
@@ -244,7 +292,8 @@ static void execute_one(Cpu *cpu)
         cpu->fault_depth = 1;
         cpu->last_fault = (FaultRecord){ .vector = EXC_DB, .rule = FAULT_SINGLE_STEP,
                                          .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip };
-        deliver(cpu, EXC_DB, cpu->eip);
+        cpu->first_fault = cpu->last_fault;
+        deliver(cpu, EXC_DB, cpu->eip, false, false, 0);
         cpu->fault_depth = 0;
     }
 }
@@ -288,8 +337,10 @@ void cpu_jump_near(Cpu *cpu, uint32_t target, unsigned opsize)
 
 void cpu_jump_far(Cpu *cpu, uint16_t sel, uint32_t offset, unsigned opsize)
 {
-    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu))
-        cpu_shutdown(cpu, "protected-mode far transfers are not implemented yet");
+    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu)) {
+        pm_jump_far(cpu, sel, offset, opsize);
+        return;
+    }
     if (opsize == 2)
         offset &= 0xFFFF;
     const Segment *cs = &cpu->seg[SEG_CS];
@@ -301,15 +352,21 @@ void cpu_jump_far(Cpu *cpu, uint16_t sel, uint32_t offset, unsigned opsize)
 
 void cpu_load_segment(Cpu *cpu, int seg, uint16_t sel)
 {
-    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu))
-        cpu_shutdown(cpu, "protected-mode segment loads are not implemented yet");
+    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu)) {
+        cpu_load_segment_pm(cpu, seg, sel);
+        return;
+    }
     cpu_load_segment_real(cpu, seg, sel);
 }
 
 void cpu_iret(Cpu *cpu, unsigned opsize)
 {
-    if (!cpu_real_mode(cpu))
-        cpu_shutdown(cpu, "protected-mode IRET is not implemented yet");
+    /* Any IRET ends the blocking of NMIs (SDM vol. 3, 6.7.1). */
+    cpu->nmi_blocked = false;
+    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu)) {
+        pm_iret(cpu, opsize);
+        return;
+    }
     /* Read the whole frame before changing anything. */
     uint32_t ip = stack_peek(cpu, 0, opsize);
     uint16_t cs = (uint16_t)stack_peek(cpu, opsize, opsize);
@@ -321,6 +378,8 @@ void cpu_iret(Cpu *cpu, unsigned opsize)
     cpu_load_segment_real(cpu, SEG_CS, cs);
     cpu->eip = target;
     uint32_t writable = cpu->model->eflags_writable & ~(EFLAGS_VM | EFLAGS_VIF | EFLAGS_VIP);
+    if (cpu_v86_mode(cpu))
+        writable &= ~EFLAGS_IOPL;   /* V86 IRET (IOPL 3) keeps IOPL */
     if (opsize == 2)
         writable &= 0xFFFF;
     cpu_set_eflags(cpu, (cpu_get_eflags(cpu) & ~writable) | (flags & writable));
@@ -346,8 +405,7 @@ static void check_io_permission(Cpu *cpu, uint16_t port, unsigned size)
     unsigned iopl = (cpu->eflags & EFLAGS_IOPL) >> 12;
     if (!cpu_v86_mode(cpu) && cpu_cpl(cpu) <= iopl)
         return;
-    /* The TSS I/O permission bitmap arrives with task state support. */
-    cpu_shutdown(cpu, "I/O permission bitmap checks are not implemented yet");
+    pm_check_io(cpu, port, size);
 }
 
 uint32_t cpu_port_in(Cpu *cpu, uint16_t port, unsigned size)

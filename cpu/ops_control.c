@@ -101,6 +101,10 @@ static void call_far(Cpu *cpu, const Insn *in, uint16_t sel, uint32_t offset)
     unsigned size = insn_opsize(in);
     uint16_t ret_cs = cpu->seg[SEG_CS].sel;
     uint32_t ret_eip = cpu->eip;
+    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu)) {
+        pm_call_far(cpu, sel, offset, size);
+        return;
+    }
     uint32_t sp = stack_pointer(cpu);
     mem_check_write(cpu, SEG_SS, (sp - size) & stack_mask(cpu), size);
     mem_check_write(cpu, SEG_SS, (sp - 2 * size) & stack_mask(cpu), size);
@@ -154,6 +158,10 @@ void ret_Iw(Cpu *cpu, const Insn *in)
 static void ret_far(Cpu *cpu, const Insn *in, uint32_t extra)
 {
     unsigned size = insn_opsize(in);
+    if (!cpu_real_mode(cpu) && !cpu_v86_mode(cpu)) {
+        pm_return_far(cpu, size, extra);
+        return;
+    }
     uint32_t offset = stack_peek(cpu, 0, size);
     uint16_t sel = (uint16_t)stack_peek(cpu, size, size);
     cpu_jump_far(cpu, sel, offset, size);
@@ -234,7 +242,7 @@ void into(Cpu *cpu, const Insn *in)
 void icebp(Cpu *cpu, const Insn *in)
 {
     (void)in;
-    cpu_software_interrupt(cpu, EXC_DB);
+    cpu_icebp_interrupt(cpu);
 }
 
 void iret(Cpu *cpu, const Insn *in)

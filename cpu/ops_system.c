@@ -7,9 +7,8 @@
  * by a CPU without a working coprocessor, and the identification
  * instructions of the Pentium (CPUID, RDTSC, RDMSR, WRMSR).  Privileged
  * instructions need CPL 0, which real mode always has and virtual-8086 mode
- * never has.  Not modelled yet: the LDT/TR/descriptor instructions of group 6
- * and LAR/LSL (#UD in every mode until protected-mode segmentation lands),
- * x87 arithmetic, caches, and the effect of the debug registers (they hold
+ * never has.  The descriptor instructions of group 6 and LAR/LSL live in
+ * segment.c.  Not modelled yet: x87 arithmetic, caches, and the effect of the debug registers (they hold
  * their values but set no breakpoints).
  */
 #include <assert.h>
@@ -70,31 +69,6 @@ void fwait(Cpu *cpu, const Insn *in)
 }
 
 /* ---- protected-mode-only instructions ---- */
-
-/* SLDT, STR, LLDT, LTR, VERR, VERW.  In protected mode they raise #UD too
- * until the LDT and task-register loads exist. */
-void group6_Ew(Cpu *cpu, const Insn *in)
-{
-    (void)in;
-    require_protected_mode(cpu);
-    raise_not_in_real_mode(cpu);
-}
-
-/* LAR and LSL read descriptors; like group 6 they are #UD in every mode
- * until the descriptor checks of protected-mode segmentation exist. */
-void lar_Gv_Ew(Cpu *cpu, const Insn *in)
-{
-    (void)in;
-    require_protected_mode(cpu);
-    raise_not_in_real_mode(cpu);
-}
-
-void lsl_Gv_Ew(Cpu *cpu, const Insn *in)
-{
-    (void)in;
-    require_protected_mode(cpu);
-    raise_not_in_real_mode(cpu);
-}
 
 /* ARPL raises the RPL of the destination selector to that of the source,
  * so a system call cannot be tricked into using its own privilege. */
@@ -168,15 +142,15 @@ static uint32_t cr0_writable(const Cpu *cpu)
 }
 
 /* Paging needs protection on; write-through-off makes no sense with the
- * cache on (SDM vol. 3, table 11-5): both are #GP(0).  When the MMU lands,
- * a change of PG or WP here must flush its TLB. */
+ * cache on (SDM vol. 3, table 11-5): both are #GP(0).  cpu_set_control
+ * loads the PAE PDPTEs and flushes the TLB when PG or WP changes. */
 static void cr0_write(Cpu *cpu, uint32_t value)
 {
     uint32_t cr0 = (value & cr0_writable(cpu)) | (cpu_has(cpu, FEAT_FPU) ? CR0_ET : 0);
 
     if (((cr0 & CR0_PG) && !(cr0 & CR0_PE)) || ((cr0 & CR0_NW) && !(cr0 & CR0_CD)))
         cpu_raise(cpu, EXC_GP, 0, FAULT_CR_RESERVED_BIT, 0, value, 0);
-    cpu->cr0 = cr0;
+    cpu_set_control(cpu, cr0, cpu->cr3, cpu->cr4, false);
 }
 
 /* SMSW is not privileged.  Memory and 16-bit registers get the low word;
@@ -226,13 +200,12 @@ void wbinvd(Cpu *cpu, const Insn *in)
     require_cpl0(cpu);
 }
 
-/* When the MMU lands, INVLPG flushes the TLB entry of the page that holds
- * seg:offset; with no TLB there is nothing to flush.  The operand is only an
- * address and is never accessed, so it cannot fault. */
+/* INVLPG flushes the TLB entries of the page that holds seg:offset.  The
+ * operand is only an address and is never accessed, so it cannot fault. */
 void invlpg_M(Cpu *cpu, const Insn *in)
 {
-    (void)in;
     require_cpl0(cpu);
+    cpu_tlb_flush_page(cpu, cpu->seg[in->seg].base + insn_ea(cpu, in));
 }
 
 /* ---- MOV to and from CRn ---- */
@@ -243,12 +216,27 @@ static bool cpu_has_cr4(const Cpu *cpu)
     return cpu_has(cpu, FEAT_CPUID);
 }
 
+/* CPUID leaf 1 EDX bits of the paging features (SDM vol. 2, table 3-11) */
+#define CPUID_EDX_PSE (1u << 3)
+#define CPUID_EDX_PAE (1u << 6)
+#define CPUID_EDX_PGE (1u << 13)
+
 /* CR4 bits the model may set: only those of features the core implements
- * (TSD with the TSC).  VME, PVI, DE, PSE, PGE and the rest are added here
- * as the features land; setting a bit that is not there is #GP(0). */
+ * (TSD with the TSC; PSE, PAE and PGE when the model's CPUID reports them).
+ * VME, PVI, DE and the rest are added here as the features land; setting a
+ * bit that is not there is #GP(0). */
 static uint32_t cr4_writable(const Cpu *cpu)
 {
-    return cpu_has(cpu, FEAT_TSC) ? CR4_TSD : 0;
+    uint32_t edx = cpu->model->cpuid_edx;
+    uint32_t mask = cpu_has(cpu, FEAT_TSC) ? CR4_TSD : 0;
+
+    if (edx & CPUID_EDX_PSE)
+        mask |= CR4_PSE;
+    if (edx & CPUID_EDX_PAE)
+        mask |= CR4_PAE;
+    if (edx & CPUID_EDX_PGE)
+        mask |= CR4_PGE;
+    return mask;
 }
 
 /* The 486 added the page-level cache bits PWT and PCD to CR3. */
@@ -279,8 +267,8 @@ void mov_Rd_Cd(Cpu *cpu, const Insn *in)
     reg_write(cpu, in->rm, 4, value);
 }
 
-/* MOV CRn, r32.  When the MMU lands, writing CR3 (and CR4.PSE/PGE) flushes
- * its TLB. */
+/* MOV CRn, r32.  Writing CR3 flushes the non-global TLB entries (and loads
+ * the PDPTEs under PAE paging); CR4.PSE/PAE/PGE changes flush them all. */
 void mov_Cd_Rd(Cpu *cpu, const Insn *in)
 {
     uint32_t value;
@@ -296,12 +284,12 @@ void mov_Cd_Rd(Cpu *cpu, const Insn *in)
         cpu->cr2 = value;
         break;
     case 3:
-        cpu->cr3 = value & cr3_writable(cpu);
+        cpu_set_control(cpu, cpu->cr0, value & cr3_writable(cpu), cpu->cr4, true);
         break;
     default:
         if (value & ~cr4_writable(cpu))
             cpu_raise(cpu, EXC_GP, 0, FAULT_CR_RESERVED_BIT, 4, value, 0);
-        cpu->cr4 = value;
+        cpu_set_control(cpu, cpu->cr0, cpu->cr3, value, false);
         break;
     }
 }

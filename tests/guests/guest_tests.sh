@@ -54,19 +54,23 @@ boot() {
     fi
 }
 
-boot bochs-bios-vgabios-hard-disk "SYSLINUX 6" \
-    "Bochs VGABios" "Bochs 2.7 BIOS" "ata0 master: Faultline ATA disk" "Booting from Hard Disk" -- \
-    -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -hda "$TMP/syslinux-hd.img" -boot c
-boot bochs-bios-vgabios-floppy "SYSLINUX 6" \
-    "Bochs VGABios" "Booting from Floppy" -- \
-    -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -fda "$TMP/syslinux-floppy.img" -boot a
-
-boot our-bios-hard-disk "SYSLINUX 6" \
-    "Faultline BIOS" "Booting from hard disk" -- \
-    -hda "$TMP/syslinux-hd.img" -boot c
-boot our-bios-floppy "SYSLINUX 6" \
-    "Faultline BIOS" "Booting from floppy" -- \
-    -fda "$TMP/syslinux-floppy.img" -boot a
+# SYSLINUX must reach its boot: prompt and answer a typed kernel name (it
+# runs in 32-bit protected mode and calls the BIOS through real-mode thunks).
+ANSWER="failed: No such file or directory"
+TYPE="until boot:; type nothere\n"
+boot bochs-bios-vgabios-hard-disk "$ANSWER" \
+    "Bochs VGABios" "Bochs 2.7 BIOS" "ata0 master: Faultline ATA disk" "Booting from Hard Disk" \
+    "SYSLINUX 6.04" "Loading nothere" -- \
+    -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -hda "$TMP/syslinux-hd.img" -boot c -send "$TYPE"
+boot bochs-bios-vgabios-floppy "$ANSWER" \
+    "Bochs VGABios" "Booting from Floppy" "SYSLINUX 6.04" "Loading nothere" -- \
+    -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -fda "$TMP/syslinux-floppy.img" -boot a -send "$TYPE"
+boot our-bios-hard-disk "$ANSWER" \
+    "Booting from hard disk" "SYSLINUX 6.04" "Faultline SYSLINUX test image" "Loading nothere" -- \
+    -hda "$TMP/syslinux-hd.img" -boot c -send "$TYPE"
+boot our-bios-floppy "$ANSWER" \
+    "Booting from floppy" "SYSLINUX 6.04" "Faultline SYSLINUX test image" "Loading nothere" -- \
+    -fda "$TMP/syslinux-floppy.img" -boot a -send "$TYPE"
 
 # Determinism: the same boot with the same scripted keys, twice, must retire the
 # same instructions and end in the same state (RAM, CPU and every chip's state).

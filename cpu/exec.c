@@ -90,6 +90,9 @@ void cpu_reset(Cpu *cpu)
     segment_reset(&cpu->tr, 0, 0, 0x8B);
     cpu->cr0 = (cpu_has(cpu, FEAT_486) ? CR0_CD | CR0_NW : 0) | (cpu_has(cpu, FEAT_FPU) ? CR0_ET : 0);
     cpu->cr2 = cpu->cr3 = cpu->cr4 = 0;
+    cpu->efer = 0;
+    memset(cpu->pdpte, 0, sizeof(cpu->pdpte));
+    cpu_tlb_flush_all(cpu);
     memset(cpu->dr, 0, sizeof(cpu->dr));
     cpu->dr[6] = 0xFFFF0FF0u;
     cpu->dr[7] = 0x00000400u;
@@ -119,6 +122,8 @@ void cpu_load_segment_real(Cpu *cpu, int seg, uint16_t sel)
         /* V86 loads also reset the cache to a 64 KiB DPL-3 data segment. */
         s->limit = 0xFFFF;
         s->attr = seg == SEG_CS ? 0xFB : 0xF3;
+        if (seg == SEG_CS)
+            cpu_flush_fetch_cache(cpu);     /* now at CPL 3: see segment_load_cs */
     } else {
         /* Real mode keeps the limit and the D/B and G bits (so "unreal" mode
          * works) but makes the segment a present DPL-0 one again, so a null

@@ -8,10 +8,10 @@
  */
 #include "cpu_internal.h"
 
-/* The physical address of CS:offset, as the instruction fetch translated it. */
+/* The physical address of CS:offset, translated as the instruction fetch was. */
 static uint64_t code_physical(Cpu *cpu, uint32_t offset)
 {
-    return (uint64_t)((cpu->seg[SEG_CS].base + offset) & cpu->a20_mask);
+    return cpu_translate_fetch(cpu, cpu->seg[SEG_CS].base + offset);
 }
 
 void firmware_trap_Ib(Cpu *cpu, const Insn *in)

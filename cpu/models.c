@@ -5,8 +5,9 @@
  * way DOS-era programs tell a 386 from a 486 from a Pentium: AC, then ID),
  * and what CPUID reports (SDM vol. 2, CPUID; vol. 1, 3.4.3 and 20.1 on
  * identifying the processor).  CPUID feature bits are set only for what the
- * core implements: VME, DE, PSE, PGE, CMOV, MMX, SEP and the rest are
- * switched on here as those features land, never before.
+ * core implements: VME, DE, CMOV, MMX, SEP and the rest are switched on here
+ * as those features land, never before.  The Pentium reports PSE; the
+ * Pentium Pro line added PAE and PGE.
  */
 #include <string.h>
 
@@ -14,9 +15,12 @@
 
 /* CPUID leaf 1 EDX bits (SDM vol. 2, table 3-11) */
 #define CPUID_EDX_FPU (1u << 0)
+#define CPUID_EDX_PSE (1u << 3)     /* 4 MiB pages, CR4.PSE */
 #define CPUID_EDX_TSC (1u << 4)
 #define CPUID_EDX_MSR (1u << 5)
+#define CPUID_EDX_PAE (1u << 6)     /* PAE paging, CR4.PAE */
 #define CPUID_EDX_CX8 (1u << 8)
+#define CPUID_EDX_PGE (1u << 13)    /* global pages, CR4.PGE */
 
 /* CPUID EAX = stepping | model << 4 | family << 8; before CPUID this is the
  * value RESET leaves in DX. */
@@ -30,7 +34,8 @@
 #define EFLAGS_P5  (EFLAGS_486 | EFLAGS_VIF | EFLAGS_VIP | EFLAGS_ID)
 
 #define FEATURES_P5 (FEAT_486 | FEAT_FPU | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
-#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_TSC | CPUID_EDX_MSR | CPUID_EDX_CX8)
+#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_PSE | CPUID_EDX_TSC | CPUID_EDX_MSR | CPUID_EDX_CX8)
+#define CPUID_EDX_P6 (CPUID_EDX_P5 | CPUID_EDX_PAE | CPUID_EDX_PGE)
 
 static const CpuModel cpu_models[] = {
     {
@@ -64,12 +69,12 @@ static const CpuModel cpu_models[] = {
         /* Reports leaf 1 only: the real part's leaf 2 (cache descriptors)
          * waits until caches and TLBs are modelled. */
         .name = "pentium2",
-        .description = "Intel Pentium II (P6 family); the Pentium feature set for now",
+        .description = "Intel Pentium II (P6 family): adds PAE and global pages; no CMOV/MMX yet",
         .features = FEATURES_P5,
         .eflags_writable = EFLAGS_P5,
         .vendor = "GenuineIntel",
         .cpuid_signature = SIGNATURE(6, 5, 2),
-        .cpuid_edx = CPUID_EDX_P5,
+        .cpuid_edx = CPUID_EDX_P6,
         .cpuid_max_leaf = 1,
     },
 };

@@ -65,6 +65,9 @@ void segment_load_cs(Cpu *cpu, uint16_t sel, Descriptor d, uint32_t addr, unsign
 {
     desc_set_accessed(cpu, addr, &d);
     segment_from_desc(&cpu->seg[SEG_CS], (uint16_t)((sel & ~3u) | cpl), d);
+    /* The fetch cache holds a page checked at the old CPL: a supervisor page
+     * must not stay fetchable after a return to ring 3. */
+    cpu_flush_fetch_cache(cpu);
 }
 
 void segment_check_stack(Cpu *cpu, uint16_t sel, unsigned pl, unsigned vector, uint32_t ext,

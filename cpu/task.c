@@ -206,6 +206,7 @@ void task_switch(Cpu *cpu, uint16_t sel, TaskReason why, uint32_t return_eip, ui
         cpu->gpr[i] = t.gpr[i];
     cpu->eip = tss_is32(attr) ? t.eip : t.eip & 0xFFFF;
     cpu->insn_eip = cpu->eip;
+    cpu_flush_fetch_cache(cpu);     /* the new task may run at another CPL */
     load_task_segments(cpu, &t, ext);
 }
 

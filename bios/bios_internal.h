@@ -151,5 +151,6 @@ void misc_int15(BiosCtx *c);
 void misc_int17(BiosCtx *c);
 void mouse_service(BiosCtx *c);
 void misc_int1a(BiosCtx *c);
+void pci_bios_service(BiosCtx *c);     /* INT 1Ah AH=B1h (pcibios.c) */
 
 #endif

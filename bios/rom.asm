@@ -36,7 +36,8 @@
 ;           (INT 15h AH=C0h), E729 baud rate divisors, E739 INT 14h,
 ;           E82E INT 16h, E987 INT 09h, EC59 INT 13h (diskette), EF57 INT 0Eh,
 ;           EFC7 diskette parameters (INT 1Eh), EFD2 INT 17h, F065 INT 10h,
-;           F0A4 video parameters (INT 1Dh), F841 INT 12h, F84D INT 11h,
+;           F0A4 video parameters (INT 1Dh), F0C0 BIOS32 service directory,
+;           F0D0 its 32-bit entry, F0E0 $PIR table, F841 INT 12h, F84D INT 11h,
 ;           F859 INT 15h, FA6E 8x8 font chars 0-127, FE6E INT 1Ah,
 ;           FEA5 INT 08h, FF53 IRET, FFF0 reset vector, FFF5 date, FFFE model FCh.
 ; The fonts (fonts.bin) are generated at build time by bios/mkfont.py.
@@ -639,6 +640,76 @@ int10_fixed:
         jmp int10_entry
         AT ROM_VIDEO_PARAMS     ; INT 1Dh: 6845 parameters (80x25 colour set)
         db 0x71, 0x50, 0x5A, 0x0A, 0x1F, 0x06, 0x19, 0x1C, 0x02, 0x07, 0x06, 0x07, 0, 0, 0, 0
+
+; BIOS32 Service Directory (Standard BIOS 32-bit Service Directory Proposal
+; 0.4): "_32_", the entry's physical address, revision 0, one paragraph,
+; a checksum making the 16 bytes sum to zero.  The entry is far-called in
+; 32-bit protected mode with EAX = service name, EBX = 0; it answers
+; AL=80h (service not present) for every service, AL=81h for EBX != 0.
+        AT ROM_BIOS32_DIR
+        db "_32_"
+        dd 0xF0000 + ROM_BIOS32_ENTRY
+        db 0, 1
+        db (0x100 - (('_' + '3' + '2' + '_' + (ROM_BIOS32_ENTRY & 0xFF) + (ROM_BIOS32_ENTRY >> 8) + 0x0F + 1) & 0xFF)) & 0xFF
+        db 0, 0, 0, 0, 0
+        AT ROM_BIOS32_ENTRY
+        bits 32
+        test bl, bl
+        jnz .bad_function
+        mov al, 0x80
+        retf
+.bad_function:
+        mov al, 0x81
+        retf
+        bits 16
+
+; $PIR: the PCI IRQ routing table (PCI IRQ Routing Table Specification 1.0)
+; for the PIIX3 at 00:01.0, whose link values are its PIRQA-D route
+; registers 60h-63h.  Device d's INTA-INTD use PIRQ (d - 1 + pin) mod 4, the
+; rotation QEMU's i440FX board wires; any of IRQ 3-7, 9-12, 14, 15 may be
+; routed.  The macros emit it twice over: once to sum the bytes for the
+; checksum at offset 31, once for real.
+PIR_ENTRIES equ 5
+%assign PIR_SIZE 32 + 16 * PIR_ENTRIES
+%macro PIR_BYTES 1-*
+%rep %0
+%if PIR_EMIT
+        db (%1) & 0xFF
+%else
+%assign PIR_SUM PIR_SUM + ((%1) & 0xFF)
+%endif
+%rotate 1
+%endrep
+%endmacro
+%macro PIR_SLOT 2               ; device, slot number (0 = built in)
+        PIR_BYTES 0, (%1) << 3
+%assign PIR_PIN 0
+%rep 4
+        PIR_BYTES 0x60 + (((%1) - 1 + PIR_PIN) & 3), 0xF8, 0xDE
+%assign PIR_PIN PIR_PIN + 1
+%endrep
+        PIR_BYTES %2, 0
+%endmacro
+%macro PIR_TABLE 0
+        PIR_BYTES '$', 'P', 'I', 'R', 0x00, 0x01, PIR_SIZE & 0xFF, PIR_SIZE >> 8
+        PIR_BYTES 0, 0x08, 0, 0         ; router 00:01.0, no exclusive IRQs
+        PIR_BYTES 0x86, 0x80, 0x00, 0x70, 0, 0, 0, 0    ; compatible router 8086:7000
+        PIR_BYTES 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        PIR_BYTES PIR_CHECK
+        PIR_SLOT 1, 0
+        PIR_SLOT 2, 0
+        PIR_SLOT 3, 1
+        PIR_SLOT 4, 2
+        PIR_SLOT 5, 3
+%endmacro
+%assign PIR_EMIT 0
+%assign PIR_SUM 0
+%assign PIR_CHECK 0
+        PIR_TABLE
+%assign PIR_CHECK (0x100 - (PIR_SUM & 0xFF)) & 0xFF
+%assign PIR_EMIT 1
+        AT ROM_PIR_TABLE
+        PIR_TABLE
         AT 0xF841
 int12_fixed:
         jmp int12_entry

@@ -6,9 +6,8 @@
  * the RTC through the CMOS ports) and the boot device order for INT 19h.
  * INT 15h AH=87h copies through BiosBus.phys_copy (real-mode callers only;
  * a V86 monitor answers 87h itself).  Not modelled: AH=89h (switch to
- * protected mode: AH=86h, "unsupported", CF=1), APM, PCI BIOS (B1xxh
- * answers "not present").  The
- * PS/2 mouse (C2h) is in mouse.c.
+ * protected mode: AH=86h, "unsupported", CF=1), APM.  The PS/2 mouse
+ * (C2h) is in mouse.c, the PCI BIOS (1Ah AH=B1h) in pcibios.c.
  */
 #include "services.h"
 
@@ -419,8 +418,7 @@ void misc_int1a(BiosCtx *c)
         caller_cf(c, false);
         break;
     case 0xB1:
-        set_hi8(&r->eax, 0x81);                     /* no PCI BIOS */
-        caller_cf(c, true);
+        pci_bios_service(c);
         break;
     default:
         caller_cf(c, true);

@@ -30,6 +30,17 @@ bool io_space_map(IoSpace *space, const IoWindow *window)
     return true;
 }
 
+bool io_space_unmap(IoSpace *space, uint32_t base, const void *opaque)
+{
+    for (int i = 0; i < space->count; i++) {
+        if (space->windows[i].base != base || space->windows[i].opaque != opaque)
+            continue;
+        space->windows[i] = space->windows[--space->count];
+        return true;
+    }
+    return false;
+}
+
 const IoWindow *io_space_find(const IoSpace *space, uint32_t addr)
 {
     for (int i = 0; i < space->count; i++) {

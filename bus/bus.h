@@ -46,6 +46,8 @@ typedef struct IoSpace {
 void io_space_init(IoSpace *space, const char *name);
 /* Returns false (and maps nothing) when the window overlaps one already mapped. */
 bool io_space_map(IoSpace *space, const IoWindow *window);
+/* Removes the window at base owned by opaque (a PCI BAR moving); false if none. */
+bool io_space_unmap(IoSpace *space, uint32_t base, const void *opaque);
 const IoWindow *io_space_find(const IoSpace *space, uint32_t addr);
 uint32_t io_space_read(IoSpace *space, uint32_t addr, unsigned size);
 void io_space_write(IoSpace *space, uint32_t addr, uint32_t value, unsigned size);

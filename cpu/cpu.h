@@ -220,6 +220,9 @@ void cpu_set_eflags(Cpu *cpu, uint32_t value);   /* raw: no privilege checks */
 /* Loads a segment register as a real-mode (or V86) load does: base = sel * 16. */
 void cpu_load_segment_real(Cpu *cpu, int seg, uint16_t sel);
 void cpu_set_a20(Cpu *cpu, bool enabled);
+/* Drops every cached translation (TLB, fetch cache): call it when the
+ * physical memory map changes under the CPU, e.g. shadow RAM switching. */
+void cpu_flush_translations(Cpu *cpu);
 /* Accesses as guest code at the current CS:EIP would make them: through the
  * segment's checks and paging, with the I/O permission checks.  They may
  * raise a fault, which unwinds out of the caller (only valid while the CPU

@@ -124,6 +124,11 @@ uint64_t cpu_translate_fetch(Cpu *cpu, uint32_t lin)
     return translate(cpu, lin, TLB_EXEC, (cpu->cr0 & CR0_PG) && cpl_user(cpu));
 }
 
+void cpu_flush_translations(Cpu *cpu)
+{
+    cpu_tlb_flush_all(cpu);
+}
+
 void cpu_tlb_flush_all(Cpu *cpu)
 {
     tlb_flush_all(&cpu->tlb);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The debug console (0xE9) and the exit port (0xF4).  Reading 0xE9 returns
- * 0xE9, which is how guest code detects the Bochs/QEMU debug console.
+ * The debug console (0xE9, and 0x402 for SeaBIOS) and the exit port (0xF4).
+ * Reading either console port returns 0xE9, which is how guest code detects
+ * the Bochs/QEMU debug console.
  */
 #include "debugport.h"
 
@@ -41,5 +42,8 @@ bool debugports_map(DebugPorts *dp, IoSpace *ports)
                      .widths = IO_WIDTH_8, .read = debugcon_read, .write = debugcon_write, .opaque = dp };
     IoWindow ex = { .name = "debug-exit", .base = DEBUG_EXIT_PORT, .length = 4,
                     .widths = IO_WIDTH_8 | IO_WIDTH_16 | IO_WIDTH_32, .write = exit_write, .opaque = dp };
-    return io_space_map(ports, &con) && io_space_map(ports, &ex);
+    IoWindow seabios = con;
+    seabios.name = "debugcon-402";
+    seabios.base = DEBUGCON_SEABIOS_PORT;
+    return io_space_map(ports, &con) && io_space_map(ports, &seabios) && io_space_map(ports, &ex);
 }

@@ -33,9 +33,10 @@ static uint8_t cascade_mask(const I8259 *pic)
     return mask;
 }
 
+/* Level-sensed inputs: all with ICW1 LTIM, else those the PIIX ELCR selects. */
 static uint8_t level_mask(const I8259 *pic)
 {
-    return (pic->icw1 & PIC_ICW1_LTIM) ? 0xFF : cascade_mask(pic);
+    return (pic->icw1 & PIC_ICW1_LTIM) ? 0xFF : (uint8_t)(pic->elcr | cascade_mask(pic));
 }
 
 /* The set bit of mask with the highest priority, or -1. */
@@ -297,6 +298,15 @@ bool i8259_map(I8259 *pic, IoSpace *ports, uint32_t base)
     return io_space_map(ports, &w);
 }
 
+/* An input switched to level sensing requests at once if its line is high;
+ * one switched to edge keeps its pending request (it was seen as an edge). */
+void i8259_set_elcr(I8259 *pic, uint8_t mask)
+{
+    pic->elcr = mask;
+    pic->irr |= (uint8_t)(pic->lines & level_mask(pic));
+    update(pic);
+}
+
 void i8259_cascade(I8259 *master, int ir, I8259 *slave)
 {
     master->slave[ir & 7] = slave;
@@ -315,7 +325,7 @@ void i8259_cascade(I8259 *master, int ir, I8259 *slave)
     PIC_ROW(pre, base, rotate_on_aeoi, STATE_FIELD_BOOL), \
     PIC_ROW(pre, base, special_mask, STATE_FIELD_BOOL), \
     PIC_ROW(pre, base, read_isr, STATE_FIELD_BOOL), PIC_ROW(pre, base, poll, STATE_FIELD_BOOL), \
-    PIC_ROW(pre, base, int_out, STATE_FIELD_BOOL)
+    PIC_ROW(pre, base, int_out, STATE_FIELD_BOOL), PIC_ROW(pre, base, elcr, STATE_FIELD_U8)
 
 static const StateField i8259_fields[] = { PIC_FIELDS("", 0) };
 const StateDesc i8259_state = STATE_DESC("i8259", 1, i8259_fields);

@@ -3,8 +3,9 @@
  * One Intel 8259A programmable interrupt controller, after the 8259A data
  * sheet (Intel 231468): the ICW1-ICW4 initialisation sequence, OCW1 (mask),
  * OCW2 (EOI, specific EOI, rotation, set priority), OCW3 (IRR/ISR read, poll,
- * special mask), edge- or level-triggered inputs chosen by ICW1 LTIM (no
- * ELCR), automatic EOI, special fully nested mode, and the default IR7 that
+ * special mask), edge- or level-triggered inputs chosen by ICW1 LTIM or,
+ * per input, by the PIIX Edge/Level Control Register (i8259_set_elcr),
+ * automatic EOI, special fully nested mode, and the default IR7 that
  * an INTA gets when its request vanished first.  As on the data sheet, an
  * edge-triggered input must stay high until it is acknowledged: a request
  * that drops first is lost (so devices hold their line, never pulse it).
@@ -63,6 +64,7 @@ typedef struct I8259 {
     bool read_isr;          /* OCW3 RR/RIS: what a read of A0=0 returns */
     bool poll;              /* OCW3 P: the next read is a poll */
     bool int_out;           /* level last driven on the INT pin */
+    uint8_t elcr;           /* PIIX ELCR: inputs sensed by level (no reset by ICW1) */
     IrqLine out;            /* INT: the CPU side, or the master's IR input */
     struct I8259 *slave[8]; /* master only: slaves on these IR inputs */
     BusLogFn log;
@@ -74,6 +76,9 @@ void i8259_init(I8259 *pic, const char *name, IrqLine out);
 void i8259_reset(I8259 *pic);
 /* Maps the two ports at base (0x20 or 0xA0). */
 bool i8259_map(I8259 *pic, IoSpace *ports, uint32_t base);
+/* The PIIX ELCR (4D0h/4D1h) for this chip: a set bit makes that input
+ * level-sensed even without ICW1 LTIM.  The PIIX owns the ports. */
+void i8259_set_elcr(I8259 *pic, uint8_t mask);
 /* Wires slave's INT to master's IR input ir; the master then acknowledges for it. */
 void i8259_cascade(I8259 *master, int ir, I8259 *slave);
 

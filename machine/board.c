@@ -125,6 +125,45 @@ static bool map_all(Machine *m)
     return ok;
 }
 
+/* ---- PCI chipset: i440FX host bridge 00:00.0, PIIX3 00:01.0/00:01.1, VGA 00:02.0 ---- */
+
+static void pam_route(void *opaque, uint32_t base, uint32_t size, unsigned mode)
+{
+    unsigned shadow = ((mode & PAM_RE) ? SHADOW_READ_RAM : 0) | ((mode & PAM_WE) ? SHADOW_WRITE_RAM : 0);
+    phys_set_shadow(opaque, base, size, shadow);
+}
+
+/* PAM changed what C0000h-FFFFFh is: drop the CPU's cached host pointers.
+ * Re-asserting the A20 gate is the public call that flushes the TLB and the
+ * fetch page. */
+static void memory_remapped(void *opaque)
+{
+    Machine *m = opaque;
+    cpu_flush_translations(&m->cpu);
+}
+
+static bool pci_chipset_init(Machine *m)
+{
+    pci_bus_init(&m->pci, request_reset, m);
+    m->mem.remap = memory_remapped;
+    m->mem.remap_opaque = m;
+    bool ok = i440fx_init(&m->i440fx, &m->pci, (I440fxHostOps){ pam_route, &m->mem }) &&
+              piix3_init(&m->piix3, &m->pci, &m->pics) && pci_vga_init(&m->pci_vga, &m->pci, &m->mem.mmio);
+    m->pci_vga.log = m->config.log;
+    m->pci_vga.log_opaque = m->config.host_opaque;
+    return ok && pci_bus_map(&m->pci, &m->ports) && piix3_map(&m->piix3, &m->ports);
+}
+
+static void pci_chipset_reset(Machine *m)
+{
+    pci_bus_reset(&m->pci);
+    i440fx_reset(&m->i440fx);
+    piix3_reset(&m->piix3);
+    pci_vga_reset(&m->pci_vga);
+}
+
+/* ---- end of the PCI chipset block ---- */
+
 bool board_init(Machine *m, char *err, size_t err_len)
 {
     if (!open_disks(m, err, err_len))
@@ -159,7 +198,7 @@ bool board_init(Machine *m, char *err, size_t err_len)
     m->vga.log = m->rtc.log = m->com[0].log = m->config.log;
     m->vga.log_opaque = m->rtc.log_opaque = m->com[0].log_opaque = m->config.host_opaque;
     setup_cmos(m);
-    if (!map_all(m)) {
+    if (!map_all(m) || !pci_chipset_init(m)) {
         snprintf(err, err_len, "internal error: two chips claim the same port");
         return false;
     }
@@ -183,6 +222,7 @@ void board_reset(Machine *m)
     for (int i = 0; i < MACHINE_COM_PORTS; i++)
         uart16550_reset(&m->com[i]);
     postcode_reset(&m->post);
+    pci_chipset_reset(m);
     m->a20_kbc = true;
     m->a20_port92 = false;
     cpu_set_a20(&m->cpu, true);

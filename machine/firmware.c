@@ -77,6 +77,7 @@ static bool load_option_rom(Machine *m, char *err, size_t err_len)
     m->option_rom = image;
     m->option_rom_size = size;
     phys_add_rom(&m->mem, 0xC0000, image, size);
+    pci_vga_set_rom(&m->pci_vga, image, size);     /* and behind the PCI VGA's ROM BAR */
     return true;
 }
 

@@ -213,6 +213,8 @@ uint64_t machine_state_hash(const Machine *m)
     Cpu *cpu = (Cpu *)&m->cpu;
     uint64_t h = 0xCBF29CE484222325ull;
     h = fnv1a(h, m->mem.ram, m->mem.ram_size);
+    if (m->mem.shadow)
+        h = fnv1a(h, m->mem.shadow, LEGACY_HOLE_END - LEGACY_HOLE_START);
     h = fnv1a(h, cpu->gpr, sizeof(cpu->gpr));
     uint32_t regs[3] = { cpu->eip, cpu_get_eflags(cpu), cpu->cr0 };
     h = fnv1a(h, regs, sizeof(regs));
@@ -236,6 +238,10 @@ uint64_t machine_state_hash(const Machine *m)
     for (int i = 0; i < MACHINE_COM_PORTS; i++)
         h = hash_device(h, &uart16550_state, &m->com[i]);
     h = hash_device(h, &postcode_state, &m->post);
+    h = hash_device(h, &pci_bus_state, &m->pci);
+    h = hash_device(h, &i440fx_state, &m->i440fx);
+    h = hash_device(h, &piix3_state, &m->piix3);
+    h = hash_device(h, &pci_vga_state, &m->pci_vga);
     h = fnv1a(h, &m->clock.now_ns, sizeof(m->clock.now_ns));
     return fnv1a(h, &cpu->icount, sizeof(cpu->icount));
 }

@@ -14,12 +14,16 @@
 #include "debugport.h"
 #include "diskimage.h"
 #include "fdc.h"
+#include "i440fx.h"
 #include "i8042.h"
 #include "i8237.h"
 #include "i8254.h"
 #include "i8259.h"
 #include "machine.h"
 #include "mc146818.h"
+#include "pci.h"
+#include "pci_vga.h"
+#include "piix3.h"
 #include "memory.h"
 #include "port61.h"
 #include "port92.h"
@@ -60,6 +64,12 @@ struct Machine {
     Ata ata[2];
     Uart16550 com[MACHINE_COM_PORTS];
     ComPort com_port[MACHINE_COM_PORTS];
+    /* The PCI chipset (board.c, "PCI chipset" block): 440FX host bridge,
+     * PIIX3 ISA bridge and IDE, the VGA's PCI function with its ROM BAR. */
+    PciBus pci;
+    I440fx i440fx;
+    Piix3 piix3;
+    PciVga pci_vga;
 
     Bios bios;                  /* our BIOS's host side (when no -bios is given) */
     DiskImage floppy[2];

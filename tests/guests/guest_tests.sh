@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Boots real software nobody here wrote, headless, with a budget in virtual
 # time, and checks what it prints.  The images are built by this folder's
-# scripts from Debian packages (bochsbios, vgabios, syslinux, mtools,
+# scripts from Debian packages (bochsbios, vgabios, seabios, syslinux, mtools,
 # dosfstools, fdisk); build.sh installs them.
 #   guest_tests.sh path/to/faultline
 set -u
@@ -15,9 +15,11 @@ fail=0
 
 BOCHS_BIOS=/usr/share/bochs/BIOS-bochs-legacy
 VGA_BIOS=/usr/share/vgabios/vgabios.bin
-for f in "$BOCHS_BIOS" "$VGA_BIOS" /usr/lib/syslinux/mbr/mbr.bin; do
+SEABIOS=/usr/share/seabios/bios.bin
+SEAVGABIOS=/usr/share/seabios/vgabios-stdvga.bin
+for f in "$BOCHS_BIOS" "$VGA_BIOS" "$SEABIOS" "$SEAVGABIOS" /usr/lib/syslinux/mbr/mbr.bin; do
     if [ ! -f "$f" ]; then
-        echo "guests: $f is missing: install bochsbios vgabios syslinux syslinux-common (./build.sh test does)"
+        echo "guests: $f is missing: install bochsbios vgabios seabios syslinux syslinux-common (./build.sh test does)"
         echo "guests: 0 passed, 1 failed"
         exit 1
     fi
@@ -65,6 +67,15 @@ boot bochs-bios-vgabios-hard-disk "$ANSWER" \
 boot bochs-bios-vgabios-floppy "$ANSWER" \
     "Bochs VGABios" "Booting from Floppy" "SYSLINUX 6.04" "Loading nothere" -- \
     -bios "$BOCHS_BIOS" -option-rom "$VGA_BIOS" -fda "$TMP/syslinux-floppy.img" -boot a -send "$TYPE"
+# SeaBIOS finds the 440FX/PIIX3 board, copies its VGA BIOS from the PCI VGA's
+# ROM BAR into PAM-shadowed RAM at C0000h, and boots from the PIIX3's IDE.
+boot seabios-hard-disk "$ANSWER" \
+    "Running on QEMU (i440fx)" "Start SeaVGABIOS" "ata0-0: Faultline ATA disk" "Booting from Hard Disk" \
+    "SYSLINUX 6.04" "Loading nothere" -- \
+    -bios "$SEABIOS" -option-rom "$SEAVGABIOS" -hda "$TMP/syslinux-hd.img" -boot c -send "$TYPE"
+boot seabios-floppy "$ANSWER" \
+    "Running on QEMU (i440fx)" "Booting from Floppy" "SYSLINUX 6.04" "Loading nothere" -- \
+    -bios "$SEABIOS" -option-rom "$SEAVGABIOS" -fda "$TMP/syslinux-floppy.img" -boot a -send "$TYPE"
 boot our-bios-hard-disk "$ANSWER" \
     "Booting from hard disk" "SYSLINUX 6.04" "Faultline SYSLINUX test image" "Loading nothere" -- \
     -hda "$TMP/syslinux-hd.img" -boot c -send "$TYPE"

@@ -275,6 +275,36 @@ START_TEST(edge_needs_a_new_rising_edge_level_does_not)
 }
 END_TEST
 
+START_TEST(elcr_makes_one_input_level_sensed)
+{
+    Fixture f;
+    setup(&f);
+    i8259_set_elcr(&f.pics.slave, 0x08);        /* IRQ11 level, the rest edge */
+    irq(&f, 11, 1);
+    ck_assert_uint_eq(pics_acknowledge(&f.pics), 0x73);
+    out8(&f, 0xA0, 0x20);
+    out8(&f, 0x20, 0x20);
+    ck_assert(pics_pending(&f.pics));           /* still high: requests again */
+    ck_assert_uint_eq(pics_acknowledge(&f.pics), 0x73);
+    out8(&f, 0xA0, 0x20);
+    out8(&f, 0x20, 0x20);
+    irq(&f, 11, 0);
+    ck_assert(!pics_pending(&f.pics));
+    irq(&f, 10, 1);                             /* IRQ10 stays edge-sensed */
+    ck_assert_uint_eq(pics_acknowledge(&f.pics), 0x72);
+    out8(&f, 0xA0, 0x20);
+    out8(&f, 0x20, 0x20);
+    ck_assert(!pics_pending(&f.pics));
+    i8259_set_elcr(&f.pics.slave, 0x04);        /* switched to level while high */
+    ck_assert(pics_pending(&f.pics));
+    static const uint8_t icw[] = { 0x11, 0x70, 0x02, 0x01 };   /* ICW1 keeps the ELCR */
+    for (int i = 0; i < 4; i++)
+        out8(&f, i ? 0xA1 : 0xA0, icw[i]);
+    ck_assert_uint_eq(f.pics.slave.elcr, 0x04);
+    ck_assert(pics_pending(&f.pics));
+}
+END_TEST
+
 START_TEST(icw1_rearms_edge_detection)
 {
     Fixture f;
@@ -458,6 +488,7 @@ Suite *i8259_suite(void)
     tcase_add_test(tc, poll_command_acknowledges);
     tcase_add_test(tc, special_mask_mode_lets_lower_levels_in);
     tcase_add_test(tc, edge_needs_a_new_rising_edge_level_does_not);
+    tcase_add_test(tc, elcr_makes_one_input_level_sensed);
     tcase_add_test(tc, icw1_rearms_edge_detection);
     tcase_add_test(tc, spurious_irq7_and_irq15);
     tcase_add_test(tc, cascaded_slave_supplies_vector);

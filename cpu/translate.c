@@ -172,32 +172,6 @@ void cpu_set_control(Cpu *cpu, uint32_t cr0, uint32_t cr3, uint32_t cr4, bool cr
 
 /* ---- linear accesses ---- */
 
-static uint32_t host_load(const uint8_t *p, unsigned size)
-{
-    if (size == 1)
-        return *p;
-    if (size == 2) {
-        uint16_t v;
-        memcpy(&v, p, 2);
-        return v;
-    }
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static void host_store(uint8_t *p, uint32_t value, unsigned size)
-{
-    if (size == 1) {
-        *p = (uint8_t)value;
-    } else if (size == 2) {
-        uint16_t v = (uint16_t)value;
-        memcpy(p, &v, 2);
-    } else {
-        memcpy(p, &value, 4);
-    }
-}
-
 /* The physical address of byte i of an access that crosses into the page
  * holding `second` (the last byte's page). */
 static uint64_t split_phys(uint32_t lin, unsigned i, uint64_t first, uint64_t second)

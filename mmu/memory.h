@@ -88,24 +88,42 @@ static inline uint8_t *phys_ram_ptr(PhysMem *mem, uint64_t addr)
 uint32_t phys_read_slow(PhysMem *mem, uint64_t addr, unsigned size);
 void phys_write_slow(PhysMem *mem, uint64_t addr, uint32_t value, unsigned size);
 
+/* Loads and stores of 1, 2 or 4 bytes at a host pointer into guest RAM
+ * (little-endian guest on a little-endian host). */
+static inline uint32_t host_load(const uint8_t *p, unsigned size)
+{
+    if (size == 1)
+        return *p;
+    if (size == 2) {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return v;
+    }
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline void host_store(uint8_t *p, uint32_t value, unsigned size)
+{
+    if (size == 1) {
+        *p = (uint8_t)value;
+    } else if (size == 2) {
+        uint16_t v = (uint16_t)value;
+        memcpy(p, &v, 2);
+    } else {
+        memcpy(p, &value, 4);
+    }
+}
+
 /* Accesses of 1, 2 or 4 bytes, little-endian; may span regions.  The common
  * case -- all of it in one piece of host RAM (shadow RAM at FFFFFh and RAM
  * at 100000h are two) -- is inline and does fixed-size loads. */
 static inline uint32_t phys_read(PhysMem *mem, uint64_t addr, unsigned size)
 {
     uint8_t *p = phys_ram_ptr(mem, addr);
-    if (p && phys_ram_ptr(mem, addr + size - 1) == p + size - 1) {
-        if (size == 1)
-            return *p;
-        if (size == 2) {
-            uint16_t v;
-            memcpy(&v, p, 2);
-            return v;
-        }
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return v;
-    }
+    if (p && phys_ram_ptr(mem, addr + size - 1) == p + size - 1)
+        return host_load(p, size);
     return phys_read_slow(mem, addr, size);
 }
 
@@ -113,14 +131,7 @@ static inline void phys_write(PhysMem *mem, uint64_t addr, uint32_t value, unsig
 {
     uint8_t *p = phys_ram_ptr(mem, addr);
     if (p && phys_ram_ptr(mem, addr + size - 1) == p + size - 1) {
-        if (size == 1) {
-            *p = (uint8_t)value;
-        } else if (size == 2) {
-            uint16_t v = (uint16_t)value;
-            memcpy(p, &v, 2);
-        } else {
-            memcpy(p, &value, 4);
-        }
+        host_store(p, value, size);
         return;
     }
     phys_write_slow(mem, addr, value, size);

@@ -6,8 +6,9 @@
  * state while the CPU runs.  The picture is scaled to a 4:3 area, as a CRT
  * shows every VGA mode.  Keys are passed on as USB HID usages (SDL
  * scancodes), so the guest's layout decides what a key means.
- * Host keys: Ctrl+Alt+G releases the mouse; Ctrl+Alt+End sends
- * Ctrl+Alt+Del to the guest; both are shown in the title bar.
+ * Host keys: Ctrl+Alt+G releases the mouse (and the keyboard grab that lets
+ * Alt+Tab and the like reach the guest while it is captured); Ctrl+Alt+End
+ * sends Ctrl+Alt+Del to the guest; both are shown in the title bar.
  */
 #include "sdl_window.h"
 
@@ -102,10 +103,13 @@ static void send_ctrl_alt_del(Machine *m)
     machine_key(m, SDL_SCANCODE_LCTRL, false);
 }
 
+/* While the mouse is captured the keyboard is too, so combinations the host
+ * would take (Alt+Tab, the Windows key) reach the guest. */
 static void grab_mouse(Window *w, bool grab)
 {
     w->mouse_grabbed = grab;
     SDL_SetRelativeMouseMode(grab ? SDL_TRUE : SDL_FALSE);
+    SDL_SetWindowKeyboardGrab(w->window, grab ? SDL_TRUE : SDL_FALSE);
 }
 
 /* Host combinations are kept from the guest; returns true if the key was one. */

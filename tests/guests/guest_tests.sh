@@ -76,6 +76,12 @@ boot seabios-hard-disk "$ANSWER" \
 boot seabios-floppy "$ANSWER" \
     "Running on QEMU (i440fx)" "Booting from Floppy" "SYSLINUX 6.04" "Loading nothere" -- \
     -bios "$SEABIOS" -option-rom "$SEAVGABIOS" -fda "$TMP/syslinux-floppy.img" -boot a -send "$TYPE"
+# The Bochs "latest" BIOS sets up PCI from 32-bit protected mode first; it
+# reports on its debug port (0x402), SYSLINUX answers on COM1.
+boot bochs-latest-bios-hard-disk "$ANSWER" \
+    "Booting from 0000:7c00" "SYSLINUX 6.04" "Loading nothere" -- \
+    -bios /usr/share/bochs/BIOS-bochs-latest -option-rom "$VGA_BIOS" -hda "$TMP/syslinux-hd.img" -boot c \
+    -send "$TYPE"
 boot our-bios-hard-disk "$ANSWER" \
     "Booting from hard disk" "SYSLINUX 6.04" "Faultline SYSLINUX test image" "Loading nothere" -- \
     -hda "$TMP/syslinux-hd.img" -boot c -send "$TYPE"

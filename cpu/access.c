@@ -121,10 +121,20 @@ uint8_t cpu_fetch_code_byte(Cpu *cpu, uint32_t offset)
     return (uint8_t)phys_read(cpu->mem, phys, 1);
 }
 
+/* Alignment checks (#AC) and data breakpoints are armed only by CR0.AM or
+ * DR7's enable bits, so the common case pays two loads. */
+static inline void data_access_checks(Cpu *cpu, uint32_t lin, unsigned size, bool write)
+{
+    if ((cpu->cr0 & CR0_AM) || (cpu->dr[7] & 0xFF))
+        cpu_data_access_checks(cpu, lin, size, write);
+}
+
 uint32_t mem_read(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size)
 {
     segment_check(cpu, seg, offset, size, false);
-    return lin_read(cpu, cpu->seg[seg].base + offset, size);
+    uint32_t lin = cpu->seg[seg].base + offset;
+    data_access_checks(cpu, lin, size, false);
+    return lin_read(cpu, lin, size);
 }
 
 void mem_check_write(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size)
@@ -137,7 +147,9 @@ void mem_check_write(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size)
 void mem_write(Cpu *cpu, unsigned seg, uint32_t offset, uint32_t value, unsigned size)
 {
     segment_check(cpu, seg, offset, size, true);
-    lin_write(cpu, cpu->seg[seg].base + offset, value, size);
+    uint32_t lin = cpu->seg[seg].base + offset;
+    data_access_checks(cpu, lin, size, true);
+    lin_write(cpu, lin, value, size);
 }
 
 uint32_t op_read_rm(Cpu *cpu, const Insn *in, unsigned size)

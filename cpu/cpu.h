@@ -181,6 +181,7 @@ typedef struct Cpu {
     bool nmi_pending;
     bool nmi_blocked;       /* an NMI handler runs: the next NMI waits for its IRET */
     uint8_t irq_shadow;     /* STI / MOV SS / POP SS: no interrupt before the next instruction */
+    uint8_t db_hits;        /* DR6 B0-B3 of data/I/O breakpoints hit, reported after the instruction */
 
     /* Per-instruction state that must survive a fault's longjmp. */
     uint32_t insn_eip;
@@ -197,11 +198,11 @@ typedef struct Cpu {
     Tlb tlb;
 } Cpu;
 
-/* Named models: "386", "486", "pentium", "pentium2". NULL if unknown. */
+/* Named models: "386", "486", "pentium", "pentium2", "p6-nx". NULL if unknown. */
 const CpuModel *cpu_model_find(const char *name);
 const char *cpu_model_name(const CpuModel *model);
 const char *cpu_model_description(const CpuModel *model);  /* one line, for --help */
-const char *cpu_model_list(void);   /* for --help: "386, 486, pentium, pentium2" */
+const char *cpu_model_list(void);   /* for --help: "386, 486, pentium, pentium2, p6-nx" */
 
 void cpu_init(Cpu *cpu, const CpuModel *model, PhysMem *mem, IoSpace *io);
 /* The state after RESET (SDM vol. 3, 9.1.1): real mode at F000:FFF0. */

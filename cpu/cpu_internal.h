@@ -32,7 +32,17 @@ struct CpuModel {
     uint32_t cpuid_signature;   /* EAX of leaf 1: family/model/stepping */
     uint32_t cpuid_edx;         /* feature bits of leaf 1 */
     uint32_t cpuid_max_leaf;
+    /* Extended leaves 80000000h up: 0 when the model has none (the P5 and
+     * P6 parts answer those as their highest basic leaf). */
+    uint32_t cpuid_ext_max_leaf;
+    uint32_t cpuid_ext_edx;     /* EDX of leaf 80000001h */
 };
+
+/* CPUID 80000001h EDX bit 20: execute disable; it also says IA32_EFER
+ * exists with NXE (SDM vol. 4, table 2-2). */
+#define CPUID_EXT_EDX_NX (1u << 20)
+#define MSR_EFER 0xC0000080u
+#define EFER_NXE 0x800u
 
 static inline bool cpu_has(const Cpu *cpu, unsigned feature)
 {
@@ -207,14 +217,42 @@ static inline unsigned cpu_cpl(const Cpu *cpu)
 static inline unsigned cpu_iopl(const Cpu *cpu) { return (cpu->eflags & EFLAGS_IOPL) >> 12; }
 
 /* V86 mode with IOPL below 3: CLI, STI, PUSHF, POPF, INT n and IRET raise #GP(0)
- * for the V86 monitor to emulate (CR4.VME's virtual interrupts not modelled). */
+ * for the V86 monitor to emulate (unless CR4.VME handles them: vme.c). */
 static inline void cpu_check_v86_iopl(Cpu *cpu)
 {
     if (cpu_v86_mode(cpu) && cpu_iopl(cpu) < 3)
         cpu_raise(cpu, EXC_GP, 0, FAULT_IOPL_V86, cpu_iopl(cpu), 0, 0);
 }
 
+/* Virtual interrupts (vme.c, SDM vol. 3, 20.3-20.4).  vme_virtual_flags:
+ * V86 mode under CR4.VME at IOPL < 3, where 16-bit PUSHF/POPF/IRET use VIF;
+ * vme_virtual_if: CLI/STI act on VIF (that, or CPL 3 under CR4.PVI). */
+bool vme_virtual_flags(const Cpu *cpu);
+bool vme_virtual_if(const Cpu *cpu);
+void vme_check_set_vif(Cpu *cpu);           /* #GP(0) while VIP is set */
+uint16_t vme_flags_image(Cpu *cpu);         /* FLAGS with IF = VIF, IOPL = 3 */
+void vme_check_flags(Cpu *cpu, uint16_t image);
+void vme_load_flags(Cpu *cpu, uint16_t image);
+/* INT n in V86 mode under CR4.VME (interrupt.c): true when the TSS's
+ * redirection bitmap sends `vector` to the task's own IVT; then
+ * v86_redirect_interrupt delivers it there. */
+bool v86_int_redirected(Cpu *cpu, unsigned vector);
+void v86_redirect_interrupt(Cpu *cpu, unsigned vector);
+
 /* ---- memory ---- */
+
+/* The checks a data access gets besides segment and page rights, called only
+ * while CR0.AM or a DR7 enable bit is set: alignment (#AC, alignment.c) and
+ * data breakpoints (debugreg.c). */
+void cpu_data_access_checks(Cpu *cpu, uint32_t lin, unsigned size, bool write);
+void alignment_check(Cpu *cpu, uint32_t lin, unsigned size);
+void debug_data_access(Cpu *cpu, uint32_t lin, unsigned size, bool write);
+/* The other breakpoints of debugreg.c: I/O (port_in/out, with CR4.DE), the
+ * instruction check before a fetch (called while DR7 enables one or RF is
+ * set), and the DR6 update for the #DB trap after an instruction. */
+void debug_io_access(Cpu *cpu, uint16_t port, unsigned size);
+void debug_instruction_start(Cpu *cpu);
+unsigned debug_trap_status(Cpu *cpu, bool single_step);
 
 /* Segmented access with the limit check (#GP, or #SS for SS) and translation. */
 uint32_t mem_read(Cpu *cpu, unsigned seg, uint32_t offset, unsigned size);

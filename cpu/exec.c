@@ -243,8 +243,16 @@ static void deliver_fault(Cpu *cpu)
     cpu->halted = false;
     cpu->icount++;      /* a delivery counts, so a fault loop still ends at the budget */
     cpu->fault_depth = cpu->last_fault.vector == EXC_DF ? 2 : 1;
+    /* The faulting instruction's data breakpoints are not reported, and the
+     * image of a fault other than an instruction breakpoint has RF set, so
+     * the restarted instruction does not hit its breakpoint again (SDM
+     * vol. 3, 17.3.1.1). */
+    cpu->db_hits = 0;
+    if (cpu->last_fault.rule != FAULT_INSN_BREAKPOINT)
+        cpu->eflags |= EFLAGS_RF;
     deliver(cpu, cpu->last_fault.vector, cpu->insn_eip, false, cpu->last_fault.has_error_code,
             cpu->last_fault.error_code);
+    cpu->db_hits = 0;
     cpu->fault_depth = 0;
 }
 
@@ -281,26 +289,44 @@ static bool take_interrupt(Cpu *cpu)
     return false;
 }
 
+/*
+ * The #DB trap after an instruction: single step (TF was set when it began)
+ * and the data and I/O breakpoints it hit, with EIP at the next instruction.
+ * After a REP iteration that is not the last (EIP rewound to it) the image
+ * has RF set, so resuming the string does not hit its instruction breakpoint.
+ */
+static void deliver_debug_trap(Cpu *cpu, const Insn *in, bool single_step)
+{
+    unsigned hits = debug_trap_status(cpu, single_step);
+    if (in->rep && (in->op->flags & OPF_STRING) && cpu->eip == cpu->insn_eip)
+        cpu->eflags |= EFLAGS_RF;
+    cpu->insn_eip = cpu->eip;
+    cpu->fault_depth = 1;
+    cpu->last_fault = (FaultRecord){ .vector = EXC_DB,
+                                     .rule = hits ? FAULT_DATA_BREAKPOINT : FAULT_SINGLE_STEP,
+                                     .detail = { hits, 0, 0 },
+                                     .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip };
+    cpu->first_fault = cpu->last_fault;
+    deliver(cpu, EXC_DB, cpu->eip, false, false, 0);
+    cpu->db_hits = 0;   /* the frame's own pushes are not reported */
+    cpu->fault_depth = 0;
+}
+
 static void execute_one(Cpu *cpu)
 {
     Insn in;
     bool single_step = (cpu->eflags & EFLAGS_TF) != 0;
     cpu->insn_eip = cpu->eip;
+    /* Instruction breakpoints and RF: only while DR7 enables a breakpoint or RF is set. */
+    if ((cpu->dr[7] & 0xFF) | (cpu->eflags & EFLAGS_RF))
+        debug_instruction_start(cpu);
     cpu_decode(cpu, &in);
     cpu->eip = cpu->insn_eip + in.len;
     in.op->handler(cpu, &in);
     cpu->icount++;
-    if (single_step && !cpu->irq_shadow) {
-        /* A trap: reported after the instruction, with EIP at the next one. */
-        cpu->dr[6] |= 0x4000;   /* DR6.BS */
-        cpu->insn_eip = cpu->eip;
-        cpu->fault_depth = 1;
-        cpu->last_fault = (FaultRecord){ .vector = EXC_DB, .rule = FAULT_SINGLE_STEP,
-                                         .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip };
-        cpu->first_fault = cpu->last_fault;
-        deliver(cpu, EXC_DB, cpu->eip, false, false, 0);
-        cpu->fault_depth = 0;
-    }
+    /* MOV SS / POP SS hold the traps back until after the next instruction. */
+    if ((single_step | cpu->db_hits) && !cpu->irq_shadow)
+        deliver_debug_trap(cpu, &in, single_step);
 }
 
 CpuStop cpu_run(Cpu *cpu, uint64_t budget)
@@ -416,6 +442,8 @@ static void check_io_permission(Cpu *cpu, uint16_t port, unsigned size)
 uint32_t cpu_port_in(Cpu *cpu, uint16_t port, unsigned size)
 {
     check_io_permission(cpu, port, size);
+    if (cpu->dr[7] & 0xFF)
+        debug_io_access(cpu, port, size);
     cpu_sync_clock(cpu);
     return io_space_read(cpu->io, port, size);
 }
@@ -423,6 +451,8 @@ uint32_t cpu_port_in(Cpu *cpu, uint16_t port, unsigned size)
 void cpu_port_out(Cpu *cpu, uint16_t port, uint32_t value, unsigned size)
 {
     check_io_permission(cpu, port, size);
+    if (cpu->dr[7] & 0xFF)
+        debug_io_access(cpu, port, size);
     cpu_sync_clock(cpu);
     io_space_write(cpu->io, port, value, size);
 }

@@ -5,8 +5,9 @@
  * EXT bit 0 set for events outside the program), interrupt and trap gates
  * of 16 and 32 bits, the stack switch through the TSS for a more
  * privileged handler, the extra frame and segment nulling when the event
- * leaves virtual-8086 mode; and the I/O permission bitmap of the TSS (SDM
- * vol. 1, 19.5).  Task gates hand over to task.c.
+ * leaves virtual-8086 mode; the I/O permission bitmap of the TSS (SDM
+ * vol. 1, 19.5) and, below it, the software interrupt redirection bitmap
+ * of CR4.VME (SDM vol. 3, 20.3.3).  Task gates hand over to task.c.
  */
 #include "cpu_internal.h"
 
@@ -140,6 +141,17 @@ void pm_deliver(Cpu *cpu, unsigned vector, uint32_t return_eip, bool software, b
     cpu->eflags &= ~clear;
 }
 
+/* The offset of the I/O permission bitmap in the current TSS (the word at
+ * 0x66), or false when TR holds no 32-bit TSS long enough to name one. */
+static bool tss_io_base(Cpu *cpu, uint32_t *base)
+{
+    unsigned kind = attr_kind(cpu->tr.attr);
+    if ((kind != 0x09 && kind != 0x0B) || cpu->tr.limit < 0x67)
+        return false;
+    *base = lin_read_system(cpu, cpu->tr.base + 0x66, 2);
+    return true;
+}
+
 /*
  * The I/O permission bitmap (SDM vol. 1, 19.5.2): a 32-bit TSS holds its
  * offset at 0x66; every bit of the accessed ports must be clear and lie
@@ -148,10 +160,8 @@ void pm_deliver(Cpu *cpu, unsigned vector, uint32_t return_eip, bool software, b
 void pm_check_io(Cpu *cpu, uint16_t port, unsigned size)
 {
     const Segment *tr = &cpu->tr;
-    unsigned kind = attr_kind(tr->attr);
-    unsigned cpl = cpu_cpl(cpu);
-    if ((kind == 0x09 || kind == 0x0B) && tr->limit >= 0x67) {
-        uint32_t base = lin_read_system(cpu, tr->base + 0x66, 2);
+    uint32_t base;
+    if (tss_io_base(cpu, &base)) {
         uint32_t at = base + port / 8;
         if (at + 1 <= tr->limit) {
             uint32_t bits = lin_read_system(cpu, tr->base + at, 2);
@@ -160,5 +170,49 @@ void pm_check_io(Cpu *cpu, uint16_t port, unsigned size)
                 return;
         }
     }
-    cpu_raise(cpu, EXC_GP, 0, FAULT_IO_BITMAP, port, size, cpl);
+    cpu_raise(cpu, EXC_GP, 0, FAULT_IO_BITMAP, port, size, cpu_cpl(cpu));
+}
+
+/*
+ * The software interrupt redirection bitmap (SDM vol. 3, 20.3.3): 32 bytes,
+ * one bit per vector, just below the I/O permission bitmap of a 32-bit TSS.
+ * A clear bit sends INT n from a V86 task under CR4.VME to the task's own
+ * interrupt vector table; a set bit to the IDT as before.  A bitmap the TSS
+ * cannot hold is #GP(0).
+ *
+ *   TSS:  ... | redirection bitmap (32 bytes) | I/O bitmap ... | FFh
+ *                                             ^ I/O map base (word at 66h)
+ */
+bool v86_int_redirected(Cpu *cpu, unsigned vector)
+{
+    uint32_t base = 0;
+    bool ok = tss_io_base(cpu, &base);
+    uint32_t at = base - 32 + vector / 8;
+    if (!ok || base < 32 || at > cpu->tr.limit)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_INT_REDIRECT_TSS, vector, cpu->tr.limit, at);
+    uint32_t bits = lin_read_system(cpu, cpu->tr.base + at, 1);
+    return !(bits & (1u << (vector & 7)));
+}
+
+/*
+ * A redirected INT n (SDM vol. 3, table 20-2, methods 5 and 6): real-mode
+ * delivery inside the V86 task, through its IVT at linear address 0 with
+ * the task's rights.  At IOPL 3 the frame holds FLAGS and IF is cleared; at
+ * IOPL < 3 it holds the VIF-as-IF image (IOPL 3) and VIF is cleared.
+ */
+void v86_redirect_interrupt(Cpu *cpu, unsigned vector)
+{
+    bool virtual_if = cpu_iopl(cpu) < 3;
+    uint32_t sp = stack_pointer(cpu);
+    for (unsigned slot = 2; slot <= 6; slot += 2)
+        mem_check_write(cpu, SEG_SS, (sp - slot) & stack_mask(cpu), 2);
+    uint16_t ip = (uint16_t)lin_read(cpu, vector * 4, 2);
+    uint16_t cs = (uint16_t)lin_read(cpu, vector * 4 + 2, 2);
+    uint16_t flags = virtual_if ? vme_flags_image(cpu) : (uint16_t)cpu_get_eflags(cpu);
+    stack_push(cpu, 2, flags);
+    stack_push(cpu, 2, cpu->seg[SEG_CS].sel);
+    stack_push(cpu, 2, cpu->eip & 0xFFFF);
+    cpu->eflags &= ~((virtual_if ? EFLAGS_VIF : EFLAGS_IF) | EFLAGS_TF | EFLAGS_RF);
+    cpu_load_segment_real(cpu, SEG_CS, cs);
+    cpu->eip = ip;
 }

@@ -15,6 +15,7 @@
 
 /* CPUID leaf 1 EDX bits (SDM vol. 2, table 3-11) */
 #define CPUID_EDX_FPU (1u << 0)
+#define CPUID_EDX_VME (1u << 1)     /* CR4.VME and CR4.PVI (vme.c) */
 #define CPUID_EDX_PSE (1u << 3)     /* 4 MiB pages, CR4.PSE */
 #define CPUID_EDX_TSC (1u << 4)
 #define CPUID_EDX_MSR (1u << 5)
@@ -34,7 +35,7 @@
 #define EFLAGS_P5  (EFLAGS_486 | EFLAGS_VIF | EFLAGS_VIP | EFLAGS_ID)
 
 #define FEATURES_P5 (FEAT_486 | FEAT_FPU | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
-#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_PSE | CPUID_EDX_TSC | CPUID_EDX_MSR | CPUID_EDX_CX8)
+#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_VME | CPUID_EDX_PSE | CPUID_EDX_TSC | CPUID_EDX_MSR | CPUID_EDX_CX8)
 #define CPUID_EDX_P6 (CPUID_EDX_P5 | CPUID_EDX_PAE | CPUID_EDX_PGE)
 
 static const CpuModel cpu_models[] = {
@@ -77,6 +78,21 @@ static const CpuModel cpu_models[] = {
         .cpuid_edx = CPUID_EDX_P6,
         .cpuid_max_leaf = 1,
     },
+    {
+        /* For paging tests: the Pentium II with the execute-disable bit of
+         * later parts (leaf 80000001h, IA32_EFER.NXE).  It keeps the
+         * Pentium II's signature so software takes it for a P6. */
+        .name = "p6-nx",
+        .description = "a P6-class test model with PAE and NX (EFER.NXE); no real part had exactly this set",
+        .features = FEATURES_P5,
+        .eflags_writable = EFLAGS_P5,
+        .vendor = "GenuineIntel",
+        .cpuid_signature = SIGNATURE(6, 5, 2),
+        .cpuid_edx = CPUID_EDX_P6,
+        .cpuid_max_leaf = 1,
+        .cpuid_ext_max_leaf = 0x80000001u,
+        .cpuid_ext_edx = CPUID_EXT_EDX_NX,
+    },
 };
 
 enum { CPU_MODEL_COUNT = sizeof cpu_models / sizeof cpu_models[0] };
@@ -98,7 +114,7 @@ const char *cpu_model_name(const CpuModel *model)
 /* Keep in step with the table above. */
 const char *cpu_model_list(void)
 {
-    return "386, 486, pentium, pentium2";
+    return "386, 486, pentium, pentium2, p6-nx";
 }
 
 const char *cpu_model_description(const CpuModel *model)

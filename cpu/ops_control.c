@@ -220,10 +220,21 @@ void int3(Cpu *cpu, const Insn *in)
     cpu_software_interrupt(cpu, EXC_BP);
 }
 
+/*
+ * INT n.  In V86 mode under CR4.VME the TSS's redirection bitmap is read
+ * first, at any IOPL: a clear bit sends the interrupt to the task's own
+ * IVT; a set bit goes on to the IOPL check and the IDT (SDM vol. 3,
+ * table 20-2).
+ */
 void int_Ib(Cpu *cpu, const Insn *in)
 {
+    unsigned vector = in->imm & 0xFF;
+    if (cpu_v86_mode(cpu) && (cpu->cr4 & CR4_VME) && v86_int_redirected(cpu, vector)) {
+        v86_redirect_interrupt(cpu, vector);
+        return;
+    }
     cpu_check_v86_iopl(cpu);
-    cpu_software_interrupt(cpu, in->imm & 0xFF);
+    cpu_software_interrupt(cpu, vector);
 }
 
 void into(Cpu *cpu, const Insn *in)
@@ -245,8 +256,32 @@ void icebp(Cpu *cpu, const Insn *in)
     cpu_icebp_interrupt(cpu);
 }
 
+/*
+ * IRET in V86 mode under CR4.VME at IOPL < 3 (SDM vol. 2, IRET): the 16-bit
+ * form pops IP, CS and a FLAGS image whose IF goes to VIF; the 32-bit form
+ * still traps to the monitor.
+ */
+static void iret_virtual(Cpu *cpu)
+{
+    uint16_t ip = (uint16_t)stack_peek(cpu, 0, 2);
+    uint16_t cs = (uint16_t)stack_peek(cpu, 2, 2);
+    uint16_t flags = (uint16_t)stack_peek(cpu, 4, 2);
+    vme_check_flags(cpu, flags);
+    if (ip > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0, FAULT_JUMP_LIMIT, cpu->seg[SEG_CS].limit, ip, 0);
+    cpu->nmi_blocked = false;   /* as every IRET (cpu_iret) */
+    stack_pointer_set(cpu, (stack_pointer(cpu) + 6) & stack_mask(cpu));
+    cpu_load_segment_real(cpu, SEG_CS, cs);
+    cpu->eip = ip;
+    vme_load_flags(cpu, flags);
+}
+
 void iret(Cpu *cpu, const Insn *in)
 {
+    if (vme_virtual_flags(cpu) && insn_opsize(in) == 2) {
+        iret_virtual(cpu);
+        return;
+    }
     cpu_check_v86_iopl(cpu);
     cpu_iret(cpu, insn_opsize(in));
 }
@@ -278,8 +313,8 @@ void hlt(Cpu *cpu, const Insn *in)
 
 /*
  * CLI/STI may change IF only when CPL <= IOPL (always in real mode; in V86
- * mode that means IOPL 3).  The PVI/VME virtual-interrupt variants are not
- * modelled.
+ * mode that means IOPL 3).  Otherwise CR4.VME (V86 mode) or CR4.PVI (CPL 3)
+ * makes them change VIF instead (vme.c); else they raise #GP(0).
  */
 static void check_if_change(Cpu *cpu)
 {
@@ -293,14 +328,24 @@ static void check_if_change(Cpu *cpu)
 void cli(Cpu *cpu, const Insn *in)
 {
     (void)in;
+    if (vme_virtual_if(cpu)) {
+        cpu->eflags &= ~EFLAGS_VIF;
+        return;
+    }
     check_if_change(cpu);
     cpu->eflags &= ~EFLAGS_IF;
 }
 
-/* STI: when it sets a clear IF, interrupts wait until after the next instruction. */
+/* STI: when it sets a clear IF, interrupts wait until after the next
+ * instruction.  Setting VIF needs VIP clear (#GP(0) otherwise). */
 void sti(Cpu *cpu, const Insn *in)
 {
     (void)in;
+    if (vme_virtual_if(cpu)) {
+        vme_check_set_vif(cpu);
+        cpu->eflags |= EFLAGS_VIF;
+        return;
+    }
     check_if_change(cpu);
     if (!(cpu->eflags & EFLAGS_IF))
         cpu->irq_shadow = 1;

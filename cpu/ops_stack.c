@@ -163,9 +163,15 @@ void popa(Cpu *cpu, const Insn *in)
     cpu->gpr[REG_ESP] = esp_plus(cpu, 8 * size);
 }
 
-/* PUSHF/PUSHFD: the image has VM and RF clear (SDM vol. 2, PUSHF). */
+/* PUSHF/PUSHFD: the image has VM and RF clear (SDM vol. 2, PUSHF).  In V86
+ * mode under CR4.VME at IOPL < 3 the 16-bit form pushes the VIF-as-IF
+ * image (vme.c); PUSHFD still traps. */
 void pushf(Cpu *cpu, const Insn *in)
 {
+    if (vme_virtual_flags(cpu) && insn_opsize(in) == 2) {
+        stack_push(cpu, 2, vme_flags_image(cpu));
+        return;
+    }
     cpu_check_v86_iopl(cpu);
     stack_push(cpu, insn_opsize(in), cpu_get_eflags(cpu) & ~(EFLAGS_VM | EFLAGS_RF));
 }
@@ -174,7 +180,7 @@ void pushf(Cpu *cpu, const Insn *in)
  * The EFLAGS bits POPF may change (SDM vol. 2, POPF): those the model lets
  * software toggle, never VM, RF, VIF or VIP; IOPL only at CPL 0; IF only
  * when CPL <= IOPL.  In V86 mode (IOPL 3, else #GP) IOPL is kept.  Real
- * mode behaves as CPL 0.  CR4.VME's virtual-interrupt flags are not modelled.
+ * mode behaves as CPL 0.  The CR4.VME form is popf_virtual below.
  */
 static uint32_t popf_writable(Cpu *cpu, unsigned size)
 {
@@ -193,12 +199,29 @@ static uint32_t popf_writable(Cpu *cpu, unsigned size)
 }
 
 /*
+ * POPF in V86 mode under CR4.VME at IOPL < 3 (SDM vol. 2, POPF): the
+ * image's IF goes to VIF, IF and IOPL stay; #GP(0) if it sets TF, or IF
+ * while VIP is set (vme.c).
+ */
+static void popf_virtual(Cpu *cpu)
+{
+    uint16_t v = (uint16_t)stack_peek(cpu, 0, 2);
+    vme_check_flags(cpu, v);
+    stack_pointer_set(cpu, (stack_pointer(cpu) + 2) & stack_mask(cpu));
+    vme_load_flags(cpu, v);
+}
+
+/*
  * POPF/POPFD.  A 32-bit POPF also clears RF.  Setting TF or IF takes
  * effect from the next instruction boundary (the run loop's concern).
  */
 void popf(Cpu *cpu, const Insn *in)
 {
     unsigned size = insn_opsize(in);
+    if (vme_virtual_flags(cpu) && size == 2) {
+        popf_virtual(cpu);
+        return;
+    }
     uint32_t mask = popf_writable(cpu, size);
     uint32_t v = stack_pop(cpu, size);
     uint32_t flags = (cpu_get_eflags(cpu) & ~mask) | (v & mask);

@@ -8,8 +8,8 @@
  * instructions of the Pentium (CPUID, RDTSC, RDMSR, WRMSR).  Privileged
  * instructions need CPL 0, which real mode always has and virtual-8086 mode
  * never has.  The descriptor instructions of group 6 and LAR/LSL live in
- * segment.c.  Not modelled yet: x87 arithmetic, caches, and the effect of the debug registers (they hold
- * their values but set no breakpoints).
+ * segment.c.  Not modelled yet: x87 arithmetic and caches.  The breakpoints
+ * the debug registers set are checked in debugreg.c.
  */
 #include <assert.h>
 
@@ -230,6 +230,11 @@ static uint32_t cr4_writable(const Cpu *cpu)
     uint32_t edx = cpu->model->cpuid_edx;
     uint32_t mask = cpu_has(cpu, FEAT_TSC) ? CR4_TSD : 0;
 
+    /* Debugging extensions (I/O breakpoints, DR4/DR5 removed) came with CR4 itself. */
+    if (cpu_has_cr4(cpu))
+        mask |= CR4_DE;
+    mask |= (edx & (1u << 1)) ? CR4_VME | CR4_PVI : 0;     /* CPUID.1:EDX.VME, vme.c */
+
     if (edx & CPUID_EDX_PSE)
         mask |= CR4_PSE;
     if (edx & CPUID_EDX_PAE)
@@ -362,32 +367,63 @@ void rdtsc(Cpu *cpu, const Insn *in)
     edx_eax_write(cpu, tsc_read(cpu));
 }
 
-/* The model's MSR set is only the TSC so far; any other index is #GP(0). */
-static void check_msr_access(Cpu *cpu)
+/* IA32_EFER exists where CPUID 80000001h reports NX (or, later, long mode
+ * or SYSCALL); its only writable bit so far is NXE.  0 when there is none. */
+static uint64_t efer_writable(const Cpu *cpu)
 {
+    return (cpu->model->cpuid_ext_edx & CPUID_EXT_EDX_NX) ? EFER_NXE : 0;
+}
+
+_Static_assert(EFER_NXE == PAGING_EFER_NXE, "the page walk reads EFER.NXE where WRMSR puts it");
+
+/* The model's MSR set: the TSC on every model with MSRs, IA32_EFER where
+ * CPUID reports NX.  Any other index is #GP(0), including the APIC base
+ * (1Bh) of a real P6: no local APIC is modelled or reported.  Returns the
+ * index in ECX. */
+static uint32_t check_msr_access(Cpu *cpu)
+{
+    uint32_t msr = cpu->gpr[REG_ECX];
+
     if (!cpu_has(cpu, FEAT_MSR))
         cpu_raise_ud(cpu);
     require_cpl0(cpu);
-    if (cpu->gpr[REG_ECX] != MSR_TSC)
-        cpu_raise(cpu, EXC_GP, 0, FAULT_MSR_UNKNOWN, cpu->gpr[REG_ECX], 0, 0);
+    if (msr != MSR_TSC && !(msr == MSR_EFER && efer_writable(cpu)))
+        cpu_raise(cpu, EXC_GP, 0, FAULT_MSR_UNKNOWN, msr, 0, 0);
+    return msr;
 }
 
 void rdmsr(Cpu *cpu, const Insn *in)
 {
     (void)in;
-    check_msr_access(cpu);
-    edx_eax_write(cpu, tsc_read(cpu));
+    if (check_msr_access(cpu) == MSR_EFER)
+        edx_eax_write(cpu, cpu->efer);
+    else
+        edx_eax_write(cpu, tsc_read(cpu));
+}
+
+/* A reserved bit is #GP(0) with EFER unchanged.  NXE decides whether XD is
+ * a rights bit or a reserved one, so cached translations go when it flips. */
+static void efer_write(Cpu *cpu, uint64_t value)
+{
+    if (value & ~efer_writable(cpu))
+        cpu_raise(cpu, EXC_GP, 0, FAULT_MSR_RESERVED_BIT, MSR_EFER, (uint32_t)(value >> 32),
+                  (uint32_t)value);
+    if ((value ^ cpu->efer) & EFER_NXE)
+        cpu_tlb_flush_all(cpu);
+    cpu->efer = value;
 }
 
 /* Writing the TSC moves the offset, so it keeps counting from the new value. */
 void wrmsr(Cpu *cpu, const Insn *in)
 {
-    uint64_t value;
+    uint32_t msr = check_msr_access(cpu);
+    uint64_t value = (uint64_t)cpu->gpr[REG_EDX] << 32 | cpu->gpr[REG_EAX];
 
     (void)in;
-    check_msr_access(cpu);
-    value = (uint64_t)cpu->gpr[REG_EDX] << 32 | cpu->gpr[REG_EAX];
-    cpu->tsc_offset = value - cpu->icount;
+    if (msr == MSR_EFER)
+        efer_write(cpu, value);
+    else
+        cpu->tsc_offset = value - cpu->icount;
 }
 
 /* ---- CPUID ---- */
@@ -400,35 +436,51 @@ static uint32_t vendor_word(const CpuModel *model, unsigned first)
     return v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
 }
 
+/* The leaf CPUID answers for the one asked: like Intel parts, a leaf above
+ * the highest basic or extended one answers as the highest basic leaf does
+ * (so a model without extended leaves answers 80000000h as leaf 1). */
+static uint32_t cpuid_leaf(const CpuModel *model, uint32_t leaf)
+{
+    if (leaf >= 0x80000000u && model->cpuid_ext_max_leaf != 0)
+        return leaf <= model->cpuid_ext_max_leaf ? leaf : model->cpuid_max_leaf;
+    return leaf <= model->cpuid_max_leaf ? leaf : model->cpuid_max_leaf;
+}
+
+static void cpuid_write(Cpu *cpu, uint32_t eax, uint32_t ebx, uint32_t ecx, uint32_t edx)
+{
+    cpu->gpr[REG_EAX] = eax;
+    cpu->gpr[REG_EBX] = ebx;
+    cpu->gpr[REG_ECX] = ecx;
+    cpu->gpr[REG_EDX] = edx;
+}
+
 /* Leaf 0 gives the highest leaf and the vendor ("Genu" "ineI" "ntel" in
- * EBX, EDX, ECX); leaf 1 the signature and feature bits.  Like Intel parts,
- * a leaf above the highest answers as the highest does. */
+ * EBX, EDX, ECX); leaf 1 the signature and feature bits.  On Intel parts
+ * leaf 80000000h gives only the highest extended leaf and 80000001h only
+ * feature bits (EAX, EBX, ECX zero here: no LAHF in 64-bit mode, no LM). */
 void cpuid(Cpu *cpu, const Insn *in)
 {
     const CpuModel *model = cpu->model;
-    uint32_t leaf;
 
     (void)in;
     if (!cpu_has(cpu, FEAT_CPUID))
         cpu_raise_ud(cpu);
-    leaf = cpu->gpr[REG_EAX];
-    if (leaf > model->cpuid_max_leaf)
-        leaf = model->cpuid_max_leaf;
-    switch (leaf) {
+    switch (cpuid_leaf(model, cpu->gpr[REG_EAX])) {
     case 0:
-        cpu->gpr[REG_EAX] = model->cpuid_max_leaf;
-        cpu->gpr[REG_EBX] = vendor_word(model, 0);
-        cpu->gpr[REG_EDX] = vendor_word(model, 4);
-        cpu->gpr[REG_ECX] = vendor_word(model, 8);
+        cpuid_write(cpu, model->cpuid_max_leaf, vendor_word(model, 0), vendor_word(model, 8),
+                    vendor_word(model, 4));
         break;
     case 1:
-        cpu->gpr[REG_EAX] = model->cpuid_signature;
-        cpu->gpr[REG_EBX] = 0;
-        cpu->gpr[REG_ECX] = 0;
-        cpu->gpr[REG_EDX] = model->cpuid_edx;
+        cpuid_write(cpu, model->cpuid_signature, 0, 0, model->cpuid_edx);
+        break;
+    case 0x80000000u:
+        cpuid_write(cpu, model->cpuid_ext_max_leaf, 0, 0, 0);
+        break;
+    case 0x80000001u:
+        cpuid_write(cpu, 0, 0, 0, model->cpuid_ext_edx);
         break;
     default:
-        assert(!"the model's cpuid_max_leaf names a leaf CPUID does not implement");
+        assert(!"the model's highest CPUID leaf names a leaf CPUID does not implement");
         break;
     }
 }

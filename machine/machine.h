@@ -18,7 +18,7 @@ typedef struct Machine Machine;
 
 typedef struct MachineConfig {
     uint64_t ram_bytes;
-    const char *cpu_model;          /* "386", "486", "pentium", "pentium2" */
+    const char *cpu_model;          /* "386", "486", "pentium", "pentium2", "p6-nx" */
     uint64_t ips;                   /* nominal instructions per second */
     /* A flat real-mode program started at 0000:7C00 with no BIOS; when NULL
      * the machine boots its firmware. */

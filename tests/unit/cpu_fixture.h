@@ -107,5 +107,21 @@ static inline void check_ud(const char *model, const uint8_t *code, size_t n)
 #define EXPECT_UD(model, ...) \
     do { static const uint8_t c_[] = { __VA_ARGS__, 0xF4 }; check_ud(model, c_, sizeof(c_)); } while (0)
 
+/* CPUID with EAX = leaf on a fresh `model` CPU; EAX, EBX, ECX, EDX into out[0..3]. */
+static inline void fixture_cpuid(const char *model, uint32_t leaf, uint32_t out[4])
+{
+    static const uint8_t code[] = { 0x0F, 0xA2, 0xF4 };   /* cpuid; hlt */
+    Fixture f;
+    fixture_init(&f, model);
+    fixture_code(&f, code, sizeof code);
+    f.cpu.gpr[REG_EAX] = leaf;
+    run_to_hlt(&f);
+    out[0] = f.cpu.gpr[REG_EAX];
+    out[1] = f.cpu.gpr[REG_EBX];
+    out[2] = f.cpu.gpr[REG_ECX];
+    out[3] = f.cpu.gpr[REG_EDX];
+    fixture_free(&f);
+}
+
 
 #endif

@@ -67,7 +67,7 @@ START_TEST(iret_to_ring3_nulls_inner_data_segments)
     ck_assert_uint_eq(f.cpu.gpr[REG_ESP], PM_STACK0 - 24);
     ck_assert_uint_eq(pm_stack(&f, 1), PM_RING3);
     ck_assert_uint_eq(pm_stack(&f, 2), SEL_CODE3 | 3);
-    ck_assert_uint_eq(pm_stack(&f, 3), 0x2);
+    ck_assert_uint_eq(pm_stack(&f, 3), EFLAGS_RF | 0x2);  /* a fault's image has RF set (SDM vol. 3, 17.3.1.1) */
     ck_assert_uint_eq(pm_stack(&f, 4), PM_STACK3);
     ck_assert_uint_eq(pm_stack(&f, 5), SEL_DATA3 | 3);
     ck_assert_uint_eq(f.cpu.seg[SEG_SS].sel, SEL_DATA0);

@@ -5,9 +5,9 @@
  * way DOS-era programs tell a 386 from a 486 from a Pentium: AC, then ID),
  * and what CPUID reports (SDM vol. 2, CPUID; vol. 1, 3.4.3 and 20.1 on
  * identifying the processor).  CPUID feature bits are set only for what the
- * core implements: VME, DE, CMOV, MMX, SEP and the rest are switched on here
- * as those features land, never before.  The Pentium reports PSE; the
- * Pentium Pro line added PAE and PGE.
+ * core implements: the Pentium reports VME, DE, PSE, TSC, MSR and CX8 (and an
+ * FPU bit for the x87 that is still to come); the Pentium Pro line adds PAE
+ * and PGE; CMOV, MMX, SEP and the rest are switched on as they land.
  */
 #include <string.h>
 
@@ -16,6 +16,7 @@
 /* CPUID leaf 1 EDX bits (SDM vol. 2, table 3-11) */
 #define CPUID_EDX_FPU (1u << 0)
 #define CPUID_EDX_VME (1u << 1)     /* CR4.VME and CR4.PVI (vme.c) */
+#define CPUID_EDX_DE  (1u << 2)     /* CR4.DE: I/O breakpoints (debugreg.c) */
 #define CPUID_EDX_PSE (1u << 3)     /* 4 MiB pages, CR4.PSE */
 #define CPUID_EDX_TSC (1u << 4)
 #define CPUID_EDX_MSR (1u << 5)
@@ -35,7 +36,8 @@
 #define EFLAGS_P5  (EFLAGS_486 | EFLAGS_VIF | EFLAGS_VIP | EFLAGS_ID)
 
 #define FEATURES_P5 (FEAT_486 | FEAT_FPU | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
-#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_VME | CPUID_EDX_PSE | CPUID_EDX_TSC | CPUID_EDX_MSR | CPUID_EDX_CX8)
+#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_VME | CPUID_EDX_DE | CPUID_EDX_PSE | CPUID_EDX_TSC | \
+                      CPUID_EDX_MSR | CPUID_EDX_CX8)
 #define CPUID_EDX_P6 (CPUID_EDX_P5 | CPUID_EDX_PAE | CPUID_EDX_PGE)
 
 static const CpuModel cpu_models[] = {

@@ -20,7 +20,7 @@ static void usage(FILE *out)
         "boots the built-in menu floppy.  With -bin it runs a bare real-mode program instead.\n"
         "\n"
         "  -m SIZE             guest RAM, in MiB or with a suffix (64, 64M, 1G); default 32M, %u-%u MiB\n"
-        "  -cpu MODEL          CPU model: 386, 486, pentium, pentium2; default pentium\n"
+        "  -cpu MODEL          CPU model: 386, 486, pentium, pentium2, p6-nx; default pentium\n"
         "  -bin FILE           run a flat real-mode program loaded at 0000:7C00, without a BIOS\n"
         "  -bios FILE          the system BIOS image (64-256 KiB), e.g. /usr/share/bochs/BIOS-bochs-legacy\n"
         "  -option-rom FILE    an option ROM at C0000h, e.g. /usr/share/vgabios/vgabios.bin\n"

@@ -31,7 +31,7 @@ expect_one_line_error() {
 
 # The default guest: our BIOS boots the built-in menu floppy; key 1 runs the self-check.
 MENU='until Choose 1-4; key 1'
-for model in 386 486 pentium pentium2; do
+for model in 386 486 pentium pentium2 p6-nx; do
     expect_exit 0 "built-in guest on $model" -- "$FL" -display none -cpu "$model" -deterministic -budget 20 \
         -send "$MENU" -until "self-check finished: 0 failed" -print-screen
     grep -q "1  CPU self-check" "$TMP/out" && ok ||

@@ -112,6 +112,8 @@ typedef struct FaultRecord {
 
 typedef struct CpuModel CpuModel;
 
+enum { CPU_FAULT_CHAIN = 4 };
+
 /* Where external interrupts come from (the PIC); polled at instruction boundaries. */
 typedef struct InterruptSource {
     bool (*pending)(void *ctx);
@@ -190,6 +192,10 @@ typedef struct Cpu {
     int fault_depth;        /* 0 normally, 1 while delivering, 2 after #DF */
     FaultRecord last_fault;
     FaultRecord first_fault;    /* for #DF and triple fault: the fault that started it */
+    /* The faults of the current delivery in order: the first, any that struck
+     * while delivering it (a #DF among them), the one that shut down. */
+    FaultRecord fault_chain[CPU_FAULT_CHAIN];
+    uint8_t fault_chain_len;
 
     /* Paging (mmu/): IA32_EFER (only NXE is read so far), the PAE PDPTEs
      * loaded by MOV CR3, and the TLB, flushed whenever translation changes. */
@@ -232,6 +238,10 @@ uint32_t cpu_guest_read(Cpu *cpu, int seg, uint32_t offset, unsigned size);
 void cpu_guest_write(Cpu *cpu, int seg, uint32_t offset, uint32_t value, unsigned size);
 uint32_t cpu_guest_in(Cpu *cpu, uint16_t port, unsigned size);
 void cpu_guest_out(Cpu *cpu, uint16_t port, uint32_t value, unsigned size);
+
+/* One fault in words: "#GP(0010) at 0008:00001234: <the rule's sentence
+ * with its evidence>". */
+void cpu_describe_fault(const FaultRecord *f, char *buf, size_t len);
 
 /* Short name of an exception vector ("#GP"), and its rule's sentence. */
 const char *cpu_exception_name(unsigned vector);

@@ -165,6 +165,32 @@ static bool double_fault(const FaultRecord *first, unsigned second)
     return false;
 }
 
+/* Appends a fault to the chain the shutdown report prints. */
+static void chain_fault(Cpu *cpu, const FaultRecord *rec)
+{
+    if (cpu->fault_chain_len < CPU_FAULT_CHAIN)
+        cpu->fault_chain[cpu->fault_chain_len++] = *rec;
+}
+
+void cpu_describe_fault(const FaultRecord *f, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s", cpu_exception_name(f->vector));
+    if (f->has_error_code && n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, "(%04x)", f->error_code);
+    if (n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, " at %04x:%08x: ", f->cs, f->eip);
+    /* The sentence, with %1..%3 standing for the evidence in detail[]. */
+    for (const char *t = cpu_fault_rule_text(f->rule); *t && n >= 0 && (size_t)n + 1 < len; t++) {
+        if (t[0] == '%' && t[1] >= '1' && t[1] <= '3') {
+            n += snprintf(buf + n, len - (size_t)n, "%x", f->detail[t[1] - '1']);
+            t++;
+        } else {
+            buf[n++] = *t;
+            buf[n] = '\0';
+        }
+    }
+}
+
 noreturn void cpu_raise(Cpu *cpu, unsigned vector, uint32_t error_code, FaultRule rule,
                         uint32_t d0, uint32_t d1, uint32_t d2)
 {
@@ -177,6 +203,9 @@ noreturn void cpu_raise(Cpu *cpu, unsigned vector, uint32_t error_code, FaultRul
         .cs = cpu->seg[SEG_CS].sel,
         .eip = cpu->insn_eip,
     };
+    if (cpu->fault_depth == 0)
+        cpu->fault_chain_len = 0;
+    chain_fault(cpu, &rec);
     if (cpu->fault_depth == 0 || (cpu->fault_depth == 1 && !double_fault(&cpu->first_fault, vector))) {
         /* A benign pair is delivered one after the other (SDM vol. 3, table 6-5). */
         cpu->first_fault = rec;
@@ -185,6 +214,7 @@ noreturn void cpu_raise(Cpu *cpu, unsigned vector, uint32_t error_code, FaultRul
         rec = (FaultRecord){ .vector = EXC_DF, .has_error_code = true, .error_code = 0,
                              .rule = FAULT_DOUBLE, .detail = { vector, cpu->first_fault.vector, 0 },
                              .cs = rec.cs, .eip = rec.eip };
+        chain_fault(cpu, &rec);
     } else {
         cpu->last_fault = rec;
         cpu_shutdown(cpu, "triple fault: an exception occurred while delivering a double fault");
@@ -264,6 +294,8 @@ static void deliver_external(Cpu *cpu, unsigned vector)
     /* An interrupt is benign: a fault while delivering it is delivered on its own. */
     cpu->first_fault = (FaultRecord){ .vector = (uint8_t)vector, .rule = FAULT_EXTERNAL,
                                       .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip };
+    cpu->fault_chain_len = 0;
+    chain_fault(cpu, &cpu->first_fault);
     deliver(cpu, vector, cpu->eip, false, false, 0);
     cpu->fault_depth = 0;
 }
@@ -307,6 +339,8 @@ static void deliver_debug_trap(Cpu *cpu, const Insn *in, bool single_step)
                                      .detail = { hits, 0, 0 },
                                      .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip };
     cpu->first_fault = cpu->last_fault;
+    cpu->fault_chain_len = 0;
+    chain_fault(cpu, &cpu->first_fault);
     deliver(cpu, EXC_DB, cpu->eip, false, false, 0);
     cpu->db_hits = 0;   /* the frame's own pushes are not reported */
     cpu->fault_depth = 0;

@@ -164,10 +164,16 @@ static int run(Machine *m, const Options *o, KeyScript *script, const ConsoleTai
     switch (stop) {
     case MACHINE_STOP_GUEST_EXIT:
         return machine_guest_exit_status(m) >> 1;
-    case MACHINE_STOP_SHUTDOWN:
+    case MACHINE_STOP_SHUTDOWN: {
+        char chain[1024];
         machine_describe_cpu(m, state, sizeof(state));
-        fprintf(stderr, "faultline: CPU shutdown: %s\nfaultline: %s\n", machine_stop_reason(m), state);
+        machine_describe_fault_chain(m, chain, sizeof(chain));
+        fprintf(stderr, "faultline: CPU shutdown: %s\n", machine_stop_reason(m));
+        if (chain[0])
+            fprintf(stderr, "faultline: fault chain: %s\n", chain);
+        fprintf(stderr, "faultline: %s\n", state);
         return EXIT_SHUTDOWN;
+    }
     case MACHINE_STOP_HALTED:
         fprintf(stderr, "faultline: the guest halted with interrupts disabled\n");
         return 0;

@@ -125,8 +125,13 @@ static bool handle_cpu_stop(Machine *m, CpuStop stop, MachineStop *result)
             *result = MACHINE_STOP_SHUTDOWN;
             return false;
         }
-        if (m->config.log)
+        if (m->config.log) {
+            char chain[1024];
+            machine_describe_fault_chain(m, chain, sizeof(chain));
             m->config.log(m->config.host_opaque, m->cpu.shutdown_reason ? m->cpu.shutdown_reason : "CPU shutdown");
+            if (chain[0])
+                m->config.log(m->config.host_opaque, chain);
+        }
         machine_reset_cpu(m);
         return true;
     }
@@ -244,6 +249,19 @@ uint64_t machine_state_hash(const Machine *m)
     h = hash_device(h, &pci_vga_state, &m->pci_vga);
     h = fnv1a(h, &m->clock.now_ns, sizeof(m->clock.now_ns));
     return fnv1a(h, &cpu->icount, sizeof(cpu->icount));
+}
+
+void machine_describe_fault_chain(const Machine *m, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < m->cpu.fault_chain_len && n + 1 < len; i++) {
+        if (i)
+            n += (size_t)snprintf(buf + n, len - n, " -> ");
+        if (n + 1 < len)
+            cpu_describe_fault(&m->cpu.fault_chain[i], buf + n, len - n);
+        n += strlen(buf + n);
+    }
 }
 
 void machine_describe_cpu(const Machine *m, char *buf, size_t len)

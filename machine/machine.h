@@ -80,6 +80,10 @@ bool machine_serial_input(Machine *m, int port, uint8_t byte);
 /* Disk transfers so far (all drives): a change means the disks were busy. */
 uint64_t machine_disk_transfers(const Machine *m);
 
+/* After a shutdown: the faults that led to it, "first -> ... -> last", each
+ * with the rule that failed and its evidence. */
+void machine_describe_fault_chain(const Machine *m, char *buf, size_t len);
+
 /* One line of CPU state for reports: "EAX=... CS:EIP=...". */
 void machine_describe_cpu(const Machine *m, char *buf, size_t len);
 

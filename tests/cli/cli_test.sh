@@ -132,6 +132,8 @@ grep -q "budget ran out" "$TMP/err" && ok || bad "budget message: $(cat "$TMP/er
 printf '\017\001\036\011\174\314\000\000\000\000\000\000' >"$TMP/triple.bin"
 expect_exit 4 "triple fault" -- "$FL" -display none -bin "$TMP/triple.bin" -deterministic
 grep -q "triple fault" "$TMP/err" && ok || bad "triple fault message: $(cat "$TMP/err")"
+grep -q "fault chain: #GP(001a) .* -> #DF(0000) .* -> #GP(0042)" "$TMP/err" && ok ||
+    bad "triple fault chain: $(cat "$TMP/err")"
 
 "$FL" -display none -deterministic -budget 2 -send "$MENU" >"$TMP/run1" 2>&1
 "$FL" -display none -deterministic -budget 2 -send "$MENU" >"$TMP/run2" 2>&1

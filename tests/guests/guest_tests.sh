@@ -70,7 +70,7 @@ boot bochs-bios-vgabios-floppy "$ANSWER" \
 # SeaBIOS finds the 440FX/PIIX3 board, copies its VGA BIOS from the PCI VGA's
 # ROM BAR into PAM-shadowed RAM at C0000h, and boots from the PIIX3's IDE.
 boot seabios-hard-disk "$ANSWER" \
-    "Running on QEMU (i440fx)" "Start SeaVGABIOS" "ata0-0: Faultline ATA disk" "Booting from Hard Disk" \
+    "SeaBIOS (version" "Running on QEMU (i440fx)" "Start SeaVGABIOS" "ata0-0: Faultline ATA disk" "Booting from Hard Disk" \
     "SYSLINUX 6.04" "Loading nothere" -- \
     -bios "$SEABIOS" -option-rom "$SEAVGABIOS" -hda "$TMP/syslinux-hd.img" -boot c -send "$TYPE"
 boot seabios-floppy "$ANSWER" \

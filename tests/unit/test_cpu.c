@@ -131,6 +131,18 @@ START_TEST(ivt_limit_leads_to_triple_fault_shutdown)
     ck_assert_int_eq(cpu_run(&f.cpu, 100), CPU_STOP_SHUTDOWN);
     ck_assert(f.cpu.shutdown);
     ck_assert_ptr_nonnull(f.cpu.shutdown_reason);
+    /* The chain: INT3's vector is past the limit (#GP), so is #GP's (a second
+     * #GP: contributory, hence #DF), and so is #DF's: shutdown. */
+    ck_assert_uint_eq(f.cpu.fault_chain_len, 4);
+    ck_assert_uint_eq(f.cpu.fault_chain[0].vector, EXC_GP);
+    ck_assert_uint_eq(f.cpu.fault_chain[0].error_code, 3 * 8 + 2);
+    ck_assert_uint_eq(f.cpu.fault_chain[1].vector, EXC_GP);
+    ck_assert_uint_eq(f.cpu.fault_chain[2].vector, EXC_DF);
+    ck_assert_uint_eq(f.cpu.fault_chain[3].vector, EXC_GP);
+    ck_assert_uint_eq(f.cpu.fault_chain[3].error_code, EXC_DF * 8 + 2);
+    char text[256];
+    cpu_describe_fault(&f.cpu.fault_chain[0], text, sizeof(text));
+    ck_assert_str_eq(text, "#GP(001a) at 0000:00000100: interrupt vector 3 lies past the limit 0 of the real-mode IDTR");
     fixture_free(&f);
 }
 END_TEST

@@ -236,6 +236,18 @@ void setcc_Eb(Cpu *cpu, const Insn *in)
     op_write_rm(cpu, in, 1, cpu_condition(cpu, in->opcode & 0xF) ? 1 : 0);
 }
 
+/* CMOVcc (P6): the source is read whatever the condition, so a bad memory
+ * operand faults even when nothing moves. */
+void cmovcc_Gv_Ev(Cpu *cpu, const Insn *in)
+{
+    if (!cpu_has(cpu, FEAT_CMOV))
+        cpu_raise_ud(cpu);
+    unsigned size = insn_opsize(in);
+    uint32_t value = op_read_rm(cpu, in, size);
+    if (cpu_condition(cpu, in->opcode & 0xF))
+        op_write_reg(cpu, in, size, value);
+}
+
 /* ---- 486: XADD, CMPXCHG ---- */
 
 /*

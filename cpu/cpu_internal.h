@@ -21,6 +21,7 @@ enum {
     FEAT_MSR   = 1u << 3,   /* RDMSR/WRMSR */
     FEAT_CX8   = 1u << 4,   /* CMPXCHG8B */
     FEAT_FPU   = 1u << 5,   /* an x87 is present (CR0.ET reads 1) */
+    FEAT_CMOV  = 1u << 6,   /* CMOVcc (P6) */
 };
 
 struct CpuModel {

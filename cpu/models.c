@@ -6,8 +6,8 @@
  * and what CPUID reports (SDM vol. 2, CPUID; vol. 1, 3.4.3 and 20.1 on
  * identifying the processor).  CPUID feature bits are set only for what the
  * core implements: the Pentium reports VME, DE, PSE, TSC, MSR and CX8 (and an
- * FPU bit for the x87 that is still to come); the Pentium Pro line adds PAE
- * and PGE; CMOV, MMX, SEP and the rest are switched on as they land.
+ * FPU bit for the x87 that is still to come); the Pentium Pro line adds PAE,
+ * PGE and CMOV; MMX, SEP and the rest are switched on as they land.
  */
 #include <string.h>
 
@@ -23,6 +23,7 @@
 #define CPUID_EDX_PAE (1u << 6)     /* PAE paging, CR4.PAE */
 #define CPUID_EDX_CX8 (1u << 8)
 #define CPUID_EDX_PGE (1u << 13)    /* global pages, CR4.PGE */
+#define CPUID_EDX_CMOV (1u << 15)   /* CMOVcc */
 
 /* CPUID EAX = stepping | model << 4 | family << 8; before CPUID this is the
  * value RESET leaves in DX. */
@@ -38,7 +39,8 @@
 #define FEATURES_P5 (FEAT_486 | FEAT_FPU | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
 #define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_VME | CPUID_EDX_DE | CPUID_EDX_PSE | CPUID_EDX_TSC | \
                       CPUID_EDX_MSR | CPUID_EDX_CX8)
-#define CPUID_EDX_P6 (CPUID_EDX_P5 | CPUID_EDX_PAE | CPUID_EDX_PGE)
+#define CPUID_EDX_P6 (CPUID_EDX_P5 | CPUID_EDX_PAE | CPUID_EDX_PGE | CPUID_EDX_CMOV)
+#define FEATURES_P6 (FEATURES_P5 | FEAT_CMOV)
 
 static const CpuModel cpu_models[] = {
     {
@@ -72,8 +74,8 @@ static const CpuModel cpu_models[] = {
         /* Reports leaf 1 only: the real part's leaf 2 (cache descriptors)
          * waits until caches and TLBs are modelled. */
         .name = "pentium2",
-        .description = "Intel Pentium II (P6 family): adds PAE and global pages; no CMOV/MMX yet",
-        .features = FEATURES_P5,
+        .description = "Intel Pentium II (P6 family): adds PAE, global pages and CMOV; no MMX yet",
+        .features = FEATURES_P6,
         .eflags_writable = EFLAGS_P5,
         .vendor = "GenuineIntel",
         .cpuid_signature = SIGNATURE(6, 5, 2),
@@ -86,7 +88,7 @@ static const CpuModel cpu_models[] = {
          * Pentium II's signature so software takes it for a P6. */
         .name = "p6-nx",
         .description = "a P6-class test model with PAE and NX (EFER.NXE); no real part had exactly this set",
-        .features = FEATURES_P5,
+        .features = FEATURES_P6,
         .eflags_writable = EFLAGS_P5,
         .vendor = "GenuineIntel",
         .cpuid_signature = SIGNATURE(6, 5, 2),

@@ -450,6 +450,40 @@ START_TEST(div_idiv_32bit_and_divide_errors)
 }
 END_TEST
 
+/* CMOVcc (P6, SDM vol. 2 CMOVcc): moves only when the condition holds, but
+ * always reads the source, so a bad memory source faults either way. */
+START_TEST(cmovcc_moves_on_the_condition_and_is_p6_only)
+{
+    Fixture f;
+    fixture_init(&f, "pentium2");
+    wr(&f, DATA, 0x11223344, 4);
+    CODE(0x66, 0xB8, 0x01, 0x00, 0x00, 0x00,           /* mov eax, 1 */
+         0x66, 0xBB, 0xEF, 0xBE, 0xAD, 0xDE,           /* mov ebx, 0DEADBEEFh */
+         0x66, 0xB9, 0x55, 0x55, 0x55, 0x55,           /* mov ecx, 55555555h */
+         0xBA, 0x34, 0x12,                             /* mov dx, 1234h */
+         0x66, 0x85, 0xC0,                             /* test eax, eax (ZF=0) */
+         0x66, 0x0F, 0x44, 0xC3,                       /* cmove eax, ebx: not taken */
+         0x66, 0x0F, 0x45, 0x0E, 0x00, 0x30,           /* cmovne ecx, [3000h]: taken */
+         0x0F, 0x44, 0xD3,                             /* cmove dx, bx: not taken */
+         0xF4);
+    run_to_hlt(&f);
+    ck_assert_uint_eq(f.cpu.gpr[REG_EAX], 1);
+    ck_assert_uint_eq(f.cpu.gpr[REG_ECX], 0x11223344);
+    ck_assert_uint_eq(f.cpu.gpr[REG_EDX] & 0xFFFF, 0x1234);
+    fixture_free(&f);
+
+    /* A false condition still reads the source: offset FFFFh faults. */
+    fixture_init(&f, "pentium2");
+    CODE(0x31, 0xC0,                                   /* xor ax, ax (ZF=1) */
+         0x0F, 0x45, 0x06, 0xFF, 0xFF,                 /* cmovne ax, [0FFFFh] */
+         0xF4);
+    run_to_fault(&f, EXC_GP, FIXTURE_CODE + 2);
+    fixture_free(&f);
+
+    EXPECT_UD("pentium", 0x0F, 0x44, 0xC3);            /* the P5 has no CMOV */
+}
+END_TEST
+
 Suite *insn_arith_suite(void)
 {
     Suite *s = suite_create("insn_arith");
@@ -466,6 +500,7 @@ Suite *insn_arith_suite(void)
     tcase_add_test(tc, cmpxchg8b_on_the_pentium_only);
     tcase_add_test(tc, imul_three_operand_32bit_sets_cf_of_on_truncation);
     tcase_add_test(tc, div_idiv_32bit_and_divide_errors);
+    tcase_add_test(tc, cmovcc_moves_on_the_condition_and_is_p6_only);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -50,6 +50,13 @@ static inline bool cpu_has(const Cpu *cpu, unsigned feature)
     return (cpu->model->features & feature) != 0;
 }
 
+/* CR0.ET reads 1 on the 486 and later whatever the FPU (SDM vol. 3, 2.5);
+ * on a 386 it says whether a 387 is fitted. */
+static inline bool cpu_et_hardwired(const Cpu *cpu)
+{
+    return cpu_has(cpu, FEAT_486) || cpu_has(cpu, FEAT_FPU);
+}
+
 /* ---- the opcode table ---- */
 
 /* Immediate forms, read after the ModRM/SIB/displacement bytes. */

@@ -88,7 +88,7 @@ void cpu_reset(Cpu *cpu)
     cpu->idtr = (TableRegister){ 0, 0x3FF };
     segment_reset(&cpu->ldtr, 0, 0, 0x82);
     segment_reset(&cpu->tr, 0, 0, 0x8B);
-    cpu->cr0 = (cpu_has(cpu, FEAT_486) ? CR0_CD | CR0_NW : 0) | (cpu_has(cpu, FEAT_FPU) ? CR0_ET : 0);
+    cpu->cr0 = (cpu_has(cpu, FEAT_486) ? CR0_CD | CR0_NW : 0) | (cpu_et_hardwired(cpu) ? CR0_ET : 0);
     cpu->cr2 = cpu->cr3 = cpu->cr4 = 0;
     cpu->efer = 0;
     memset(cpu->pdpte, 0, sizeof(cpu->pdpte));

@@ -5,9 +5,9 @@
  * way DOS-era programs tell a 386 from a 486 from a Pentium: AC, then ID),
  * and what CPUID reports (SDM vol. 2, CPUID; vol. 1, 3.4.3 and 20.1 on
  * identifying the processor).  CPUID feature bits are set only for what the
- * core implements: the Pentium reports VME, DE, PSE, TSC, MSR and CX8 (and an
- * FPU bit for the x87 that is still to come); the Pentium Pro line adds PAE,
- * PGE and CMOV; MMX, SEP and the rest are switched on as they land.
+ * core implements: the Pentium reports VME, DE, PSE, TSC, MSR and CX8; the
+ * Pentium Pro line adds PAE, PGE and CMOV; FPU, MMX, SEP and the rest are
+ * switched on as they land.
  */
 #include <string.h>
 
@@ -36,8 +36,10 @@
 /* A Pentium can toggle ID, which is how software learns CPUID exists. */
 #define EFLAGS_P5  (EFLAGS_486 | EFLAGS_VIF | EFLAGS_VIP | EFLAGS_ID)
 
-#define FEATURES_P5 (FEAT_486 | FEAT_FPU | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
-#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_VME | CPUID_EDX_DE | CPUID_EDX_PSE | CPUID_EDX_TSC | \
+/* No model claims an x87 (FEAT_FPU, CPUID.FPU) until the FPU is
+ * emulated: software must see the coprocessor-less part it actually gets. */
+#define FEATURES_P5 (FEAT_486 | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
+#define CPUID_EDX_P5 (CPUID_EDX_VME | CPUID_EDX_DE | CPUID_EDX_PSE | CPUID_EDX_TSC | \
                       CPUID_EDX_MSR | CPUID_EDX_CX8)
 #define CPUID_EDX_P6 (CPUID_EDX_P5 | CPUID_EDX_PAE | CPUID_EDX_PGE | CPUID_EDX_CMOV)
 #define FEATURES_P6 (FEATURES_P5 | FEAT_CMOV)
@@ -54,8 +56,8 @@ static const CpuModel cpu_models[] = {
     {
         /* An early 486DX that cannot toggle ID: software sees no CPUID. */
         .name = "486",
-        .description = "Intel 486DX with FPU: EFLAGS.AC toggles, no CPUID",
-        .features = FEAT_486 | FEAT_FPU,
+        .description = "Intel 486 (no x87 until it is emulated, as a 486SX): EFLAGS.AC toggles, no CPUID",
+        .features = FEAT_486,
         .eflags_writable = EFLAGS_486,
         .vendor = "GenuineIntel",
         .cpuid_signature = SIGNATURE(4, 0, 2),     /* in DX after RESET */

@@ -128,7 +128,7 @@ void lidt_Ms(Cpu *cpu, const Insn *in) { load_table_register(cpu, in, &cpu->idtr
  * here to "an x87 is present" exactly when the model has one. */
 static uint32_t cr0_read(const Cpu *cpu)
 {
-    return (cpu->cr0 & ~CR0_ET) | (cpu_has(cpu, FEAT_FPU) ? CR0_ET : 0);
+    return (cpu->cr0 & ~CR0_ET) | (cpu_et_hardwired(cpu) ? CR0_ET : 0);
 }
 
 /* The 486 added NE, WP, AM, NW and CD; other bits are ignored on write. */
@@ -146,7 +146,7 @@ static uint32_t cr0_writable(const Cpu *cpu)
  * loads the PAE PDPTEs and flushes the TLB when PG or WP changes. */
 static void cr0_write(Cpu *cpu, uint32_t value)
 {
-    uint32_t cr0 = (value & cr0_writable(cpu)) | (cpu_has(cpu, FEAT_FPU) ? CR0_ET : 0);
+    uint32_t cr0 = (value & cr0_writable(cpu)) | (cpu_et_hardwired(cpu) ? CR0_ET : 0);
 
     if (((cr0 & CR0_PG) && !(cr0 & CR0_PE)) || ((cr0 & CR0_NW) && !(cr0 & CR0_CD)))
         cpu_raise(cpu, EXC_GP, 0, FAULT_CR_RESERVED_BIT, 0, value, 0);

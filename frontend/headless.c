@@ -73,7 +73,10 @@ HeadlessStop headless_run(Machine *m, const HeadlessOptions *o, MachineStop *sto
             until = o->budget_ns;
         if (o->serial)
             serial_poll(o->serial, m);
-        *stop = machine_run(m, until);
+        if (!o->debugger)
+            *stop = machine_run(m, until);
+        else if (debugger_run(o->debugger, until, stop) == DEBUG_KILLED)
+            return HEADLESS_DEBUGGER_KILL;
         if (*stop != MACHINE_STOP_TIME)
             /* The text may have come in the same slice that stopped the machine. */
             return o->until && headless_sees(m, o->console, o->until) ? HEADLESS_FOUND : HEADLESS_MACHINE_STOPPED;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "debugger.h"
 #include "keyscript.h"
 #include "machine.h"
 #include "serial.h"
@@ -29,12 +30,14 @@ typedef struct HeadlessOptions {
     KeyScript *script;          /* may be NULL */
     const ConsoleTail *console;
     SerialHost *serial;         /* host input for the COM ports; may be NULL */
+    Debugger *debugger;         /* the gdb stub; may be NULL */
 } HeadlessOptions;
 
 typedef enum HeadlessStop {
     HEADLESS_MACHINE_STOPPED,   /* see the MachineStop */
     HEADLESS_BUDGET,
     HEADLESS_FOUND,             /* the -until text appeared */
+    HEADLESS_DEBUGGER_KILL,     /* gdb's kill command ended the run */
 } HeadlessStop;
 
 HeadlessStop headless_run(Machine *m, const HeadlessOptions *o, MachineStop *stop);

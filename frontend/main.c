@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "bmp.h"
+#include "debugger.h"
 #include "headless.h"
 #include "hostclock.h"
 #include "machine.h"
@@ -135,6 +136,9 @@ static void print_screen(Machine *m)
 /* Runs the machine; returns the exit status and prints why it stopped. */
 static int run(Machine *m, const Options *o, KeyScript *script, const ConsoleTail *tail, SerialHost *serial)
 {
+    Debugger debugger;
+    if (o->gdb_port >= 0 && !debugger_open(&debugger, m, o->gdb_port, o->gdb_wait))
+        return EXIT_HOST_ERROR;
     MachineStop stop = MACHINE_STOP_TIME;
     HeadlessStop how = HEADLESS_MACHINE_STOPPED;
     if (o->window) {
@@ -147,11 +151,18 @@ static int run(Machine *m, const Options *o, KeyScript *script, const ConsoleTai
             return 0;   /* the window was closed, or the budget ended a window run */
     } else {
         HeadlessOptions ho = { .deterministic = o->deterministic, .budget_ns = o->budget_ns,
-                               .until = o->until, .script = script, .console = tail, .serial = serial };
+                               .until = o->until, .script = script, .console = tail, .serial = serial,
+                               .debugger = o->gdb_port >= 0 ? &debugger : NULL };
         how = headless_run(m, &ho, &stop);
+        if (o->gdb_port >= 0)
+            debugger_close(&debugger);
     }
     fflush(stdout);
     char state[320];
+    if (how == HEADLESS_DEBUGGER_KILL) {
+        fprintf(stderr, "faultline: killed by the debugger\n");
+        return 0;
+    }
     if (how == HEADLESS_FOUND) {
         fprintf(stderr, "faultline: found \"%s\"\n", o->until);
         return 0;

@@ -32,6 +32,9 @@ static void usage(FILE *out)
         "  -rtc base=DATE      start the clock at DATE (YYYY-MM-DD[THH:MM:SS], UTC), or base=utc\n"
         "  -serial DEV         COM1, then COM2-4 if repeated: stdio, file:PATH, pty or none\n"
         "                      (default: COM1 output to standard output)\n"
+        "  -gdb tcp::PORT      a gdb stub on 127.0.0.1:PORT (0: a free port, printed on stderr)\n"
+        "  -s                  the same as -gdb tcp::1234\n"
+        "  -S                  do not start the CPU before gdb attaches (needs -gdb or -s)\n"
         "  -d ITEMS            log, comma-separated: unmapped (first access to each unmapped\n"
         "                      port or address), post (POST codes written to port 80h)\n"
         "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
@@ -107,11 +110,31 @@ static bool parse_log_items(const char *items, Options *o)
     return true;
 }
 
+/* -gdb tcp::PORT, tcp:127.0.0.1:PORT or tcp:localhost:PORT -> PORT; -1 on error.
+ * The stub listens on the loopback interface only. */
+static int parse_gdb_device(const char *dev)
+{
+    static const char *const prefixes[] = { "tcp::", "tcp:127.0.0.1:", "tcp:localhost:" };
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(dev, prefixes[i], n) != 0)
+            continue;
+        char *end;
+        errno = 0;
+        long port = strtol(dev + n, &end, 10);
+        if (errno || end == dev + n || *end || port < 0 || port > 65535)
+            return -1;
+        return (int)port;
+    }
+    return -1;
+}
+
 int options_parse(int argc, char **argv, Options *o)
 {
     *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000,
-                    .serial = { { SERIAL_STDOUT, NULL } },
+                    .serial = { { SERIAL_STDOUT, NULL } }, .gdb_port = -1,
                     .window = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") };
+    bool display_given = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] == '-' && a[1] == '-' && a[2])
@@ -123,7 +146,7 @@ int options_parse(int argc, char **argv, Options *o)
                            !strcmp(a, "-bios") || !strcmp(a, "-option-rom") || !strcmp(a, "-fda") ||
                            !strcmp(a, "-fdb") || !strcmp(a, "-hda") || !strcmp(a, "-hdb") ||
                            !strcmp(a, "-boot") || !strcmp(a, "-rtc") || !strcmp(a, "-serial") ||
-                           !strcmp(a, "-d");
+                           !strcmp(a, "-d") || !strcmp(a, "-gdb");
         if (takes_value && !val)
             return host_error("option %s needs a value (see --help)", argv[i]);
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
@@ -151,6 +174,7 @@ int options_parse(int argc, char **argv, Options *o)
             if (strcmp(val, "none") != 0 && strcmp(val, "sdl") != 0)
                 return host_error("unknown display '%s' (use sdl or none)", val);
             o->window = !strcmp(val, "sdl");
+            display_given = true;
         } else if (!strcmp(a, "-screenshot")) {
             o->screenshot = val;
         } else if (!strcmp(a, "-deterministic")) {
@@ -184,6 +208,13 @@ int options_parse(int argc, char **argv, Options *o)
         } else if (!strcmp(a, "-d")) {
             if (!parse_log_items(val, o))
                 return host_error("unknown -d items '%s' (known: unmapped, post)", val);
+        } else if (!strcmp(a, "-gdb")) {
+            if ((o->gdb_port = parse_gdb_device(val)) < 0)
+                return host_error("bad -gdb '%s' (use tcp::PORT, PORT 0 for any free port)", val);
+        } else if (!strcmp(a, "-s")) {
+            o->gdb_port = 1234;
+        } else if (!strcmp(a, "-S")) {
+            o->gdb_wait = true;
         } else if (!strcmp(a, "-snapshot")) {
             o->snapshot = true;
         } else if (!strcmp(a, "-no-reboot")) {
@@ -198,5 +229,11 @@ int options_parse(int argc, char **argv, Options *o)
         if (takes_value)
             i++;
     }
+    if (o->gdb_wait && o->gdb_port < 0)
+        return host_error("%s needs a debugger to wait for: add -gdb tcp::PORT or -s", "-S");
+    if (o->gdb_port >= 0 && o->window && display_given)
+        return host_error("%s: the gdb stub runs headless only so far (use -display none)", "-gdb");
+    if (o->gdb_port >= 0)
+        o->window = false;      /* the stub runs in the headless loop */
     return 0;
 }

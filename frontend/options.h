@@ -34,6 +34,8 @@ typedef struct Options {
     int serial_count;
     bool log_unmapped;      /* -d unmapped */
     bool log_post;          /* -d post */
+    int gdb_port;           /* -gdb tcp::PORT or -s: -1 for no gdb stub, 0 for any free port */
+    bool gdb_wait;          /* -S: wait for the debugger before the first instruction */
 } Options;
 
 /* Parses argv; returns 0, or EXIT_HOST_ERROR after printing one line.

@@ -172,6 +172,27 @@ MachineStop machine_run(Machine *m, uint64_t until_ns)
     return result;
 }
 
+MachineStop machine_step(Machine *m)
+{
+    Cpu *cpu = &m->cpu;
+    MachineStop result = MACHINE_STOP_TIME;
+    CpuStop stop = cpu_run(cpu, 1);
+    cpu_sync_clock(cpu);
+    if (!handle_cpu_stop(m, stop, &result))
+        return result;
+    if (stop == CPU_STOP_HALT) {
+        if (!(cpu->eflags & EFLAGS_IF) && !cpu->nmi_pending)
+            return MACHINE_STOP_HALTED;
+        /* Halted: the next step can only be the interrupt of the next event. */
+        uint64_t halted_from = m->clock.now_ns, next = clock_next_deadline(&m->clock);
+        if (next == UINT64_MAX)
+            return MACHINE_STOP_HALTED;     /* no event will ever come */
+        clock_advance_to(&m->clock, next);
+        cpu->tsc_offset += clock_ns_to_ticks(m->clock.now_ns - halted_from, m->clock.ips);
+    }
+    return result;
+}
+
 uint64_t machine_now_ns(const Machine *m) { return m->clock.now_ns; }
 
 uint64_t machine_disk_transfers(const Machine *m)

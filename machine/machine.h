@@ -87,4 +87,36 @@ void machine_describe_fault_chain(const Machine *m, char *buf, size_t len);
 /* One line of CPU state for reports: "EAX=... CS:EIP=...". */
 void machine_describe_cpu(const Machine *m, char *buf, size_t len);
 
+/* ---- the debugger's view (the gdb stub) ----
+ * Registers in gdb's i386 numbering; memory by linear address through the
+ * current paging, read with the debugger's page walk (no A/D bits set, no
+ * fault raised).  None of these disturb the guest beyond what they write. */
+typedef enum MachineReg {
+    MACHINE_REG_EAX, MACHINE_REG_ECX, MACHINE_REG_EDX, MACHINE_REG_EBX,
+    MACHINE_REG_ESP, MACHINE_REG_EBP, MACHINE_REG_ESI, MACHINE_REG_EDI,
+    MACHINE_REG_EIP, MACHINE_REG_EFLAGS,
+    MACHINE_REG_CS, MACHINE_REG_SS, MACHINE_REG_DS, MACHINE_REG_ES,
+    MACHINE_REG_FS, MACHINE_REG_GS,
+    MACHINE_REG_CR0, MACHINE_REG_CR2, MACHINE_REG_CR3, MACHINE_REG_CR4,     /* read-only here */
+    MACHINE_REG_COUNT
+} MachineReg;
+
+uint32_t machine_debug_get_reg(const Machine *m, MachineReg reg);
+/* False when the value cannot be set that way (a segment register outside
+ * real and V86 mode, whose descriptor would have to be loaded; a control
+ * register). */
+bool machine_debug_set_reg(Machine *m, MachineReg reg, uint32_t value);
+/* CS base + EIP: where the next instruction comes from. */
+uint32_t machine_debug_pc_linear(const Machine *m);
+/* Copy len bytes at a linear address; the number copied, short when a page
+ * is not present.  Writes to ROM are dropped, as the guest's would be. */
+size_t machine_debug_read_linear(Machine *m, uint32_t lin, void *buf, size_t len);
+size_t machine_debug_write_linear(Machine *m, uint32_t lin, const void *buf, size_t len);
+/* The same by physical address (no paging, no A20 gate); whole len always. */
+void machine_debug_read_physical(Machine *m, uint64_t phys, void *buf, size_t len);
+void machine_debug_write_physical(Machine *m, uint64_t phys, const void *buf, size_t len);
+/* Runs exactly one instruction (or, halted, waits for the next device
+ * event); stops as machine_run does. */
+MachineStop machine_step(Machine *m);
+
 #endif

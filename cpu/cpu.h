@@ -207,7 +207,6 @@ typedef struct Cpu {
 /* Named models: "386", "486", "pentium", "pentium2", "p6-nx". NULL if unknown. */
 const CpuModel *cpu_model_find(const char *name);
 const char *cpu_model_name(const CpuModel *model);
-const char *cpu_model_description(const CpuModel *model);  /* one line, for --help */
 const char *cpu_model_list(void);   /* for --help: "386, 486, pentium, pentium2, p6-nx" */
 
 void cpu_init(Cpu *cpu, const CpuModel *model, PhysMem *mem, IoSpace *io);

@@ -122,8 +122,3 @@ const char *cpu_model_list(void)
 {
     return "386, 486, pentium, pentium2, p6-nx";
 }
-
-const char *cpu_model_description(const CpuModel *model)
-{
-    return model->description;
-}

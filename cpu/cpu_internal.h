@@ -157,6 +157,11 @@ static inline noreturn void cpu_raise_ud(Cpu *cpu)
     cpu_raise(cpu, EXC_UD, NO_ERROR_CODE, FAULT_UNDEFINED_OPCODE, 0, 0, 0);
 }
 
+/* Pushes a real-mode FLAGS/CS/IP frame and jumps through the vector table at
+ * ivt_base (real-mode delivery, VME redirection), clearing clear_flags. */
+void cpu_vector_through_ivt(Cpu *cpu, uint32_t ivt_base, unsigned vector, uint16_t flags_image,
+                            uint32_t return_eip, uint32_t clear_flags);
+
 /* Delivers a software interrupt (INT n, INT3, INTO): a trap, so the return
  * address is the next instruction. */
 void cpu_software_interrupt(Cpu *cpu, unsigned vector);

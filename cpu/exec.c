@@ -224,26 +224,35 @@ noreturn void cpu_raise(Cpu *cpu, unsigned vector, uint32_t error_code, FaultRul
 }
 
 /*
- * Real-mode delivery (SDM vol. 3, 20.1.4): check the IVT limit and the room
- * for a 6-byte frame, push FLAGS, CS, IP, clear IF, TF and AC, and jump
- * through the vector.
+ * The real-mode interrupt frame: check the room for 6 bytes, read CS:IP from
+ * the vector table at ivt_base, push the FLAGS image, CS and IP, clear
+ * clear_flags and jump.  Real-mode delivery and VME's redirected V86
+ * interrupts (interrupt.c) both use it.
  */
-static void deliver_real_mode(Cpu *cpu, unsigned vector, uint32_t return_eip)
+void cpu_vector_through_ivt(Cpu *cpu, uint32_t ivt_base, unsigned vector, uint16_t flags_image,
+                            uint32_t return_eip, uint32_t clear_flags)
 {
-    uint32_t entry = vector * 4;
-    if (entry + 3 > cpu->idtr.limit)
-        cpu_raise(cpu, EXC_GP, vector * 8 + 2, FAULT_IVT_LIMIT, vector, cpu->idtr.limit, 0);
     uint32_t sp = stack_pointer(cpu);
     for (unsigned slot = 2; slot <= 6; slot += 2)
         mem_check_write(cpu, SEG_SS, (sp - slot) & (cpu_stack32(cpu) ? ~0u : 0xFFFF), 2);
-    uint16_t ip = (uint16_t)lin_read(cpu, cpu->idtr.base + entry, 2);
-    uint16_t cs = (uint16_t)lin_read(cpu, cpu->idtr.base + entry + 2, 2);
-    stack_push(cpu, 2, cpu_get_eflags(cpu) & 0xFFFF);
+    uint16_t ip = (uint16_t)lin_read(cpu, ivt_base + vector * 4, 2);
+    uint16_t cs = (uint16_t)lin_read(cpu, ivt_base + vector * 4 + 2, 2);
+    stack_push(cpu, 2, flags_image);
     stack_push(cpu, 2, cpu->seg[SEG_CS].sel);
     stack_push(cpu, 2, return_eip & 0xFFFF);
-    cpu->eflags &= ~(EFLAGS_IF | EFLAGS_TF | EFLAGS_AC | EFLAGS_RF);
+    cpu->eflags &= ~clear_flags;
     cpu_load_segment_real(cpu, SEG_CS, cs);
     cpu->eip = ip;
+}
+
+/* Real-mode delivery (SDM vol. 3, 20.1.4): the IVT limit is checked first;
+ * IF, TF, AC and RF are cleared. */
+static void deliver_real_mode(Cpu *cpu, unsigned vector, uint32_t return_eip)
+{
+    if (vector * 4 + 3 > cpu->idtr.limit)
+        cpu_raise(cpu, EXC_GP, vector * 8 + 2, FAULT_IVT_LIMIT, vector, cpu->idtr.limit, 0);
+    cpu_vector_through_ivt(cpu, cpu->idtr.base, vector, (uint16_t)cpu_get_eflags(cpu), return_eip,
+                           EFLAGS_IF | EFLAGS_TF | EFLAGS_AC | EFLAGS_RF);
 }
 
 /* Real mode has no error codes; protected mode goes through the IDT (interrupt.c). */

@@ -203,16 +203,7 @@ bool v86_int_redirected(Cpu *cpu, unsigned vector)
 void v86_redirect_interrupt(Cpu *cpu, unsigned vector)
 {
     bool virtual_if = cpu_iopl(cpu) < 3;
-    uint32_t sp = stack_pointer(cpu);
-    for (unsigned slot = 2; slot <= 6; slot += 2)
-        mem_check_write(cpu, SEG_SS, (sp - slot) & stack_mask(cpu), 2);
-    uint16_t ip = (uint16_t)lin_read(cpu, vector * 4, 2);
-    uint16_t cs = (uint16_t)lin_read(cpu, vector * 4 + 2, 2);
     uint16_t flags = virtual_if ? vme_flags_image(cpu) : (uint16_t)cpu_get_eflags(cpu);
-    stack_push(cpu, 2, flags);
-    stack_push(cpu, 2, cpu->seg[SEG_CS].sel);
-    stack_push(cpu, 2, cpu->eip & 0xFFFF);
-    cpu->eflags &= ~((virtual_if ? EFLAGS_VIF : EFLAGS_IF) | EFLAGS_TF | EFLAGS_RF);
-    cpu_load_segment_real(cpu, SEG_CS, cs);
-    cpu->eip = ip;
+    cpu_vector_through_ivt(cpu, 0, vector, flags, cpu->eip,
+                           (virtual_if ? EFLAGS_VIF : EFLAGS_IF) | EFLAGS_TF | EFLAGS_RF);
 }

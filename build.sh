@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 # What building needs, and what the guest tests boot (Debian's firmware and
 # the tools that make disk images without loop mounts).
-BUILD_PACKAGES="build-essential cmake pkg-config nasm python3 check zlib1g-dev libsdl2-dev console-data"
+BUILD_PACKAGES="build-essential cmake pkg-config nasm python3 check zlib1g-dev libsdl2-dev libcapstone-dev console-data"
 GUEST_PACKAGES="bochsbios vgabios seabios memtest86+ syslinux syslinux-common mtools dosfstools fdisk gcovr qemu-system-x86 gdb"
 JOBS=$(nproc 2>/dev/null || echo 2)
 

@@ -16,6 +16,7 @@
 
 #include "bus.h"
 #include "clock.h"
+#include "fpu.h"
 #include "memory.h"
 #include "tlb.h"
 
@@ -133,7 +134,44 @@ typedef enum CpuStop {
     CPU_STOP_HALT,          /* HLT with nothing to wake it */
     CPU_STOP_SHUTDOWN,      /* triple fault */
     CPU_STOP_REQUEST,       /* cpu->stop_requested was set by a device */
+    CPU_STOP_DEBUG,         /* a debug hook asked to stop (see CpuDebugHooks) */
 } CpuStop;
+
+/* How an interrupt reached the CPU, for the tracer. */
+typedef enum CpuInterruptKind {
+    CPU_INT_EXCEPTION,      /* raised by the CPU (a FaultRecord describes it) */
+    CPU_INT_SOFTWARE,       /* INT n, INT3, INTO */
+    CPU_INT_EXTERNAL,       /* INTR from the PIC */
+    CPU_INT_NMI,
+} CpuInterruptKind;
+
+typedef struct Cpu Cpu;
+
+/*
+ * The debugger's and tracer's view of execution (debug/).  Up to
+ * CPU_DEBUG_CLIENTS clients attach; with none attached the run loop pays one
+ * test per instruction.  Every hook may be NULL.  A hook that wants the run
+ * to stop after the current instruction sets cpu->debug_stop.
+ */
+typedef struct CpuDebugHooks {
+    void *ctx;
+    /* Before the instruction at CS:EIP executes (after interrupts were
+     * sampled); true stops the run with that instruction not yet begun. */
+    bool (*before_insn)(void *ctx, Cpu *cpu);
+    /* A CPU exception is about to be delivered (cpu->last_fault, with
+     * cpu->eip at the faulting instruction for faults); true stops the run
+     * first and holds the exception: the next cpu_run delivers it. */
+    bool (*exception)(void *ctx, Cpu *cpu, const FaultRecord *fault);
+    /* Any interrupt or exception is being delivered (for tracing). */
+    void (*interrupt)(void *ctx, Cpu *cpu, unsigned vector, CpuInterruptKind kind);
+    /* A data access by linear address (only while cpu->debug_watch_data);
+     * called before the access, after its segment checks. */
+    void (*data_access)(void *ctx, Cpu *cpu, uint32_t lin, unsigned size, bool write);
+    /* An IN/OUT/INS/OUTS port access that passed its permission checks. */
+    void (*port_access)(void *ctx, Cpu *cpu, uint16_t port, unsigned size, bool write);
+} CpuDebugHooks;
+
+enum { CPU_DEBUG_CLIENTS = 4 };
 
 /*
  * Firmware written in C (our BIOS) is entered through the UD0 encoding 0F FF ib
@@ -141,7 +179,6 @@ typedef enum CpuStop {
  * firmware ROM; the hook runs in the middle of that instruction, may use the
  * cpu_guest_* accessors below, and a fault it raises restarts the trap.
  */
-typedef struct Cpu Cpu;
 typedef void (*FirmwareTrapFn)(void *opaque, Cpu *cpu, uint8_t service);
 
 typedef struct Cpu {
@@ -202,7 +239,24 @@ typedef struct Cpu {
     uint64_t efer;
     uint64_t pdpte[4];
     Tlb tlb;
+
+    /* The x87/MMX state (fpu.h).  FERR# goes out on `ferr` when an unmasked
+     * x87 exception is pending and CR0.NE is clear (the PC wires it to IRQ 13). */
+    Fpu fpu;
+    IrqLine ferr;
+
+    /* Debugger and tracer clients (cpu_debug_attach); debug_watch_data makes
+     * every data access call their data_access hooks. */
+    const CpuDebugHooks *debug[CPU_DEBUG_CLIENTS];
+    uint8_t debug_count;
+    bool debug_watch_data;
+    bool debug_stop;            /* a hook asked to stop after this instruction */
+    bool exception_held;        /* an exception hook stopped the run: deliver cpu->last_fault first */
 } Cpu;
+
+/* Attaches or detaches a debug client (false when CPU_DEBUG_CLIENTS are attached). */
+bool cpu_debug_attach(Cpu *cpu, const CpuDebugHooks *hooks);
+void cpu_debug_detach(Cpu *cpu, const CpuDebugHooks *hooks);
 
 /* Named models: "386", "486", "pentium", "pentium2", "p6-nx". NULL if unknown. */
 const CpuModel *cpu_model_find(const char *name);

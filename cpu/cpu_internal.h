@@ -132,6 +132,23 @@ const OpcodeInfo *cpu_opcode_lookup(unsigned map, unsigned opcode, unsigned reg)
 #include "opcodes.def"
 #undef X
 
+/* ---- x87 and MMX (fpu*.c: the FPU; fpu_env.c: state images; mmx.c) ---- */
+
+/* The start of every x87 instruction (SDM vol. 3, 2.5 and table 9-1):
+ * #NM under CR0.EM or CR0.TS; then, for a waiting instruction, a pending
+ * unmasked exception (FSW.ES) is #MF with CR0.NE set, else FERR# (IRQ 13). */
+void fpu_check_available(Cpu *cpu);
+void fpu_check_pending(Cpu *cpu);
+/* FNINIT's state (also RESET's, apart from FCW 0x0040). */
+void fpu_init_state(Fpu *fpu);
+/* FNSTENV/FNSAVE (registers too) and FLDENV/FRSTOR at the memory operand of
+ * `in`, in the 14/28-byte (+80) layout the operand size and mode select
+ * (SDM vol. 1, figures 8-9 to 8-12). */
+void fpu_store_env(Cpu *cpu, const Insn *in, bool with_registers);
+void fpu_load_env(Cpu *cpu, const Insn *in, bool with_registers);
+/* An MMX instruction begins: TOP = 0 and every tag valid (SDM vol. 1, 9.5). */
+void mmx_enter(Cpu *cpu);
+
 /* ---- exceptions ---- */
 
 typedef enum FaultRule {

@@ -121,11 +121,12 @@ uint8_t cpu_fetch_code_byte(Cpu *cpu, uint32_t offset)
     return (uint8_t)phys_read(cpu->mem, phys, 1);
 }
 
-/* Alignment checks (#AC) and data breakpoints are armed only by CR0.AM or
- * DR7's enable bits, so the common case pays two loads. */
+/* Alignment checks (#AC), data breakpoints and debugger watchpoints are
+ * armed only by CR0.AM, DR7's enable bits or a watching debug client, so
+ * the common case pays three loads. */
 static inline void data_access_checks(Cpu *cpu, uint32_t lin, unsigned size, bool write)
 {
-    if ((cpu->cr0 & CR0_AM) || (cpu->dr[7] & 0xFF))
+    if ((cpu->cr0 & CR0_AM) || (cpu->dr[7] & 0xFF) || cpu->debug_watch_data)
         cpu_data_access_checks(cpu, lin, size, write);
 }
 

@@ -277,6 +277,8 @@ void v86_redirect_interrupt(Cpu *cpu, unsigned vector);
 void cpu_data_access_checks(Cpu *cpu, uint32_t lin, unsigned size, bool write);
 void alignment_check(Cpu *cpu, uint32_t lin, unsigned size);
 void debug_data_access(Cpu *cpu, uint32_t lin, unsigned size, bool write);
+/* The data_access hooks of the attached debug clients (exec.c). */
+void cpu_debug_data_access(Cpu *cpu, uint32_t lin, unsigned size, bool write);
 /* The other breakpoints of debugreg.c: I/O (port_in/out, with CR4.DE), the
  * instruction check before a fetch (called while DR7 enables one or RF is
  * set), and the DR6 update for the #DB trap after an instruction. */

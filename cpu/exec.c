@@ -57,6 +57,66 @@ void cpu_log_once(Cpu *cpu, const char *message)
     }
 }
 
+bool cpu_debug_attach(Cpu *cpu, const CpuDebugHooks *hooks)
+{
+    if (cpu->debug_count == CPU_DEBUG_CLIENTS)
+        return false;
+    cpu->debug[cpu->debug_count++] = hooks;
+    return true;
+}
+
+void cpu_debug_detach(Cpu *cpu, const CpuDebugHooks *hooks)
+{
+    for (unsigned i = 0; i < cpu->debug_count; i++) {
+        if (cpu->debug[i] == hooks) {
+            cpu->debug[i] = cpu->debug[--cpu->debug_count];
+            cpu->debug[cpu->debug_count] = NULL;
+            return;
+        }
+    }
+}
+
+/* ---- debug clients: each hook asked in turn; any one may stop the run ---- */
+
+static bool debug_before_insn(Cpu *cpu)
+{
+    bool stop = false;
+    for (unsigned i = 0; i < cpu->debug_count; i++)
+        if (cpu->debug[i]->before_insn)
+            stop |= cpu->debug[i]->before_insn(cpu->debug[i]->ctx, cpu);
+    return stop;
+}
+
+static bool debug_exception(Cpu *cpu)
+{
+    bool stop = false;
+    for (unsigned i = 0; i < cpu->debug_count; i++)
+        if (cpu->debug[i]->exception)
+            stop |= cpu->debug[i]->exception(cpu->debug[i]->ctx, cpu, &cpu->last_fault);
+    return stop;
+}
+
+static void debug_interrupt(Cpu *cpu, unsigned vector, CpuInterruptKind kind)
+{
+    for (unsigned i = 0; i < cpu->debug_count; i++)
+        if (cpu->debug[i]->interrupt)
+            cpu->debug[i]->interrupt(cpu->debug[i]->ctx, cpu, vector, kind);
+}
+
+void cpu_debug_data_access(Cpu *cpu, uint32_t lin, unsigned size, bool write)
+{
+    for (unsigned i = 0; i < cpu->debug_count; i++)
+        if (cpu->debug[i]->data_access)
+            cpu->debug[i]->data_access(cpu->debug[i]->ctx, cpu, lin, size, write);
+}
+
+static void debug_port_access(Cpu *cpu, uint16_t port, unsigned size, bool write)
+{
+    for (unsigned i = 0; i < cpu->debug_count; i++)
+        if (cpu->debug[i]->port_access)
+            cpu->debug[i]->port_access(cpu->debug[i]->ctx, cpu, port, size, write);
+}
+
 void cpu_init(Cpu *cpu, const CpuModel *model, PhysMem *mem, IoSpace *io)
 {
     memset(cpu, 0, sizeof(*cpu));
@@ -267,11 +327,15 @@ static void deliver(Cpu *cpu, unsigned vector, uint32_t return_eip, bool softwar
 
 void cpu_software_interrupt(Cpu *cpu, unsigned vector)
 {
+    if (cpu->debug_count)
+        debug_interrupt(cpu, vector, CPU_INT_SOFTWARE);
     deliver(cpu, vector, cpu->eip, true, false, 0);
 }
 
 void cpu_icebp_interrupt(Cpu *cpu)
 {
+    if (cpu->debug_count)
+        debug_interrupt(cpu, EXC_DB, CPU_INT_EXCEPTION);
     deliver(cpu, EXC_DB, cpu->eip, false, false, 0);
 }
 
@@ -289,6 +353,8 @@ static void deliver_fault(Cpu *cpu)
     cpu->db_hits = 0;
     if (cpu->last_fault.rule != FAULT_INSN_BREAKPOINT)
         cpu->eflags |= EFLAGS_RF;
+    if (cpu->debug_count)
+        debug_interrupt(cpu, cpu->last_fault.vector, CPU_INT_EXCEPTION);
     deliver(cpu, cpu->last_fault.vector, cpu->insn_eip, false, cpu->last_fault.has_error_code,
             cpu->last_fault.error_code);
     cpu->db_hits = 0;
@@ -305,6 +371,8 @@ static void deliver_external(Cpu *cpu, unsigned vector)
                                       .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip };
     cpu->fault_chain_len = 0;
     chain_fault(cpu, &cpu->first_fault);
+    if (cpu->debug_count)
+        debug_interrupt(cpu, vector, vector == EXC_NMI ? CPU_INT_NMI : CPU_INT_EXTERNAL);
     deliver(cpu, vector, cpu->eip, false, false, 0);
     cpu->fault_depth = 0;
 }
@@ -350,6 +418,8 @@ static void deliver_debug_trap(Cpu *cpu, const Insn *in, bool single_step)
     cpu->first_fault = cpu->last_fault;
     cpu->fault_chain_len = 0;
     chain_fault(cpu, &cpu->first_fault);
+    if (cpu->debug_count)
+        debug_interrupt(cpu, EXC_DB, CPU_INT_EXCEPTION);
     deliver(cpu, EXC_DB, cpu->eip, false, false, 0);
     cpu->db_hits = 0;   /* the frame's own pushes are not reported */
     cpu->fault_depth = 0;
@@ -376,25 +446,49 @@ CpuStop cpu_run(Cpu *cpu, uint64_t budget)
 {
     jmp_buf env;
     jmp_buf *outer = cpu->fault_env;
+    CpuStop stop;
     cpu->fault_env = &env;
     cpu->run_target = cpu->icount + budget;
-    if (setjmp(env) == 1)
+    cpu->debug_stop = false;
+    int jumped = setjmp(env);
+    if (jumped == 1 || (jumped == 0 && cpu->exception_held)) {
+        /* A debug client may hold a new exception before it is delivered,
+         * with EIP at the faulting instruction; resuming delivers it. */
+        if (jumped == 1 && cpu->debug_count && debug_exception(cpu)) {
+            cpu->eip = cpu->insn_eip;
+            cpu->exception_held = true;
+            stop = CPU_STOP_DEBUG;
+            goto out;
+        }
+        cpu->exception_held = false;
         deliver_fault(cpu);
-    while (!cpu->shutdown && !cpu->stop_requested && cpu->icount < cpu->run_target) {
+    }
+    while (!cpu->shutdown && !cpu->stop_requested && !cpu->debug_stop &&
+           cpu->icount < cpu->run_target) {
         if (take_interrupt(cpu))
             continue;
         if (cpu->halted)
             break;
+        if (cpu->debug_count && debug_before_insn(cpu)) {
+            cpu->debug_stop = true;
+            break;
+        }
         execute_one(cpu);
     }
-    cpu->fault_env = outer;
-    if (cpu->shutdown)
-        return CPU_STOP_SHUTDOWN;
-    if (cpu->stop_requested) {
+    if (cpu->shutdown) {
+        stop = CPU_STOP_SHUTDOWN;
+    } else if (cpu->debug_stop) {
+        stop = CPU_STOP_DEBUG;
+    } else if (cpu->stop_requested) {
         cpu->stop_requested = false;
-        return CPU_STOP_REQUEST;
+        stop = CPU_STOP_REQUEST;
+    } else {
+        stop = cpu->halted ? CPU_STOP_HALT : CPU_STOP_BUDGET;
     }
-    return cpu->halted ? CPU_STOP_HALT : CPU_STOP_BUDGET;
+out:
+    cpu->debug_stop = false;
+    cpu->fault_env = outer;
+    return stop;
 }
 
 /* ---- control transfer helpers used by the handlers ---- */
@@ -487,6 +581,8 @@ uint32_t cpu_port_in(Cpu *cpu, uint16_t port, unsigned size)
     check_io_permission(cpu, port, size);
     if (cpu->dr[7] & 0xFF)
         debug_io_access(cpu, port, size);
+    if (cpu->debug_count)
+        debug_port_access(cpu, port, size, false);
     cpu_sync_clock(cpu);
     return io_space_read(cpu->io, port, size);
 }
@@ -496,6 +592,8 @@ void cpu_port_out(Cpu *cpu, uint16_t port, uint32_t value, unsigned size)
     check_io_permission(cpu, port, size);
     if (cpu->dr[7] & 0xFF)
         debug_io_access(cpu, port, size);
+    if (cpu->debug_count)
+        debug_port_access(cpu, port, size, true);
     cpu_sync_clock(cpu);
     io_space_write(cpu->io, port, value, size);
 }

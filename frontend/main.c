@@ -189,6 +189,7 @@ static int run(Machine *m, const Options *o, KeyScript *script, const ConsoleTai
         fprintf(stderr, "faultline: the guest halted with interrupts disabled\n");
         return 0;
     case MACHINE_STOP_TIME:
+    case MACHINE_STOP_DEBUG:    /* only with a debugger attached, which handles it */
         break;
     }
     return 0;

@@ -120,6 +120,10 @@ static bool handle_cpu_stop(Machine *m, CpuStop stop, MachineStop *result)
         *result = MACHINE_STOP_GUEST_EXIT;
         return false;
     }
+    if (stop == CPU_STOP_DEBUG) {
+        *result = MACHINE_STOP_DEBUG;
+        return false;
+    }
     if (stop == CPU_STOP_SHUTDOWN) {
         if (bare || m->config.no_reboot) {
             *result = MACHINE_STOP_SHUTDOWN;

@@ -46,6 +46,7 @@ typedef enum MachineStop {
     MACHINE_STOP_GUEST_EXIT,    /* the guest wrote the exit port */
     MACHINE_STOP_SHUTDOWN,      /* triple fault or an unimplemented path: see machine_stop_reason */
     MACHINE_STOP_HALTED,        /* HLT with interrupts off: nothing can wake the CPU */
+    MACHINE_STOP_DEBUG,         /* a debug client attached to the CPU asked to stop */
 } MachineStop;
 
 /* Returns NULL and a one-line reason in err on bad configuration. */
@@ -118,5 +119,9 @@ void machine_debug_write_physical(Machine *m, uint64_t phys, const void *buf, si
 /* Runs exactly one instruction (or, halted, waits for the next device
  * event); stops as machine_run does. */
 MachineStop machine_step(Machine *m);
+
+/* The CPU itself, for the debugger's own code (debug/): breakpoints attach
+ * to it (cpu_debug_attach in cpu.h) and the system views read its state. */
+struct Cpu *machine_cpu(Machine *m);
 
 #endif

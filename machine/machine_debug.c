@@ -121,3 +121,5 @@ void machine_debug_write_physical(Machine *m, uint64_t phys, const void *buf, si
         phys_write(&m->mem, phys + i, p[i], 1);
     cpu_flush_translations(&m->cpu);
 }
+
+struct Cpu *machine_cpu(Machine *m) { return &m->cpu; }

@@ -12,6 +12,9 @@ cd "$(dirname "$0")"
 # the tools that make disk images without loop mounts).
 BUILD_PACKAGES="build-essential cmake pkg-config nasm python3 check zlib1g-dev libsdl2-dev libcapstone-dev console-data"
 GUEST_PACKAGES="bochsbios vgabios seabios memtest86+ syslinux syslinux-common mtools dosfstools fdisk gcovr qemu-system-x86 gdb"
+# The Linux guest images (tests/guests/make_linux_images.sh) also download
+# Debian's i386 kernel and busybox-static, which needs i386 in dpkg.
+GUEST_PACKAGES="$GUEST_PACKAGES kmod cpio e2fsprogs isolinux xorriso grub-pc-bin grub-common"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
@@ -23,8 +26,20 @@ install_missing() {
     echo "build.sh: installing$missing"
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
+    # A mirror in mid-sync fails one index; the others still install.
+    $SUDO apt-get update -qq || true
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+}
+
+# enable_i386: adds the i386 architecture to dpkg (for apt-get download of
+# the Linux guest's packages), once.
+enable_i386() {
+    dpkg --print-foreign-architectures | grep -qx i386 && return 0
+    echo "build.sh: adding the i386 architecture to dpkg"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO dpkg --add-architecture i386
+    $SUDO apt-get update -qq || true
 }
 
 # configure_and_build DIR [cmake args...]
@@ -49,6 +64,7 @@ build)
     ;;
 test)
     install_missing $BUILD_PACKAGES $GUEST_PACKAGES
+    enable_i386
     configure_and_build build -DCMAKE_BUILD_TYPE=Release
     # Line coverage of the chips and the BIOS by their unit tests.
     cmake -S . -B build-coverage -DFAULTLINE_COVERAGE=ON >/dev/null

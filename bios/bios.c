@@ -82,6 +82,8 @@ void bios_call(Bios *bios, unsigned service, BiosRegs *regs, const BiosBus *bus)
     case BIOS_SVC_INT11: misc_int11(&c); break;
     case BIOS_SVC_INT12: misc_int12(&c); break;
     case BIOS_SVC_INT13:
+        if (cdrom_int13(&c))
+            break;
         if (reg_dl(regs) & 0x80)
             disk_service(&c);
         else

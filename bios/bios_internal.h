@@ -143,6 +143,10 @@ void disk_service(BiosCtx *c);
 void disk_post(BiosCtx *c);
 void floppy_service(BiosCtx *c);
 void floppy_post(BiosCtx *c);
+void cdrom_post(BiosCtx *c);            /* cdrom.c: find the ATAPI CD-ROM */
+bool cdrom_bootable(BiosCtx *c);        /* cdrom.c: a drive with an El Torito disc */
+bool cdrom_boot(BiosCtx *c);            /* cdrom.c: El Torito, for INT 19h */
+bool cdrom_int13(BiosCtx *c);           /* cdrom_int13.c: true when it served the call */
 void boot_next(BiosCtx *c);
 void misc_int11(BiosCtx *c);
 void misc_int12(BiosCtx *c);

@@ -8,7 +8,8 @@
  * LBA-assisted translation) and keeps a 32-byte record per drive in the
  * EBDA from offset 100h (FS = EBDA in the INT 13h stub, ES in POST).
  * Functions: 00h-04h, 08h, 0Ch-11h, 14h, 15h and the EDD 3.0 extensions
- * 41h-44h, 47h, 48h.  Not modelled: ATAPI (CD-ROM) drives, 4Bh/4Eh, DPTE.
+ * 41h-44h, 47h, 48h.  ATAPI (CD-ROM) drives are cdrom.c's; not modelled
+ * here: 4Eh, DPTE.
  */
 #include "disk.h"
 

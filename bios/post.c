@@ -155,6 +155,7 @@ void post_run(BiosCtx *c)
     post_banner(c);
     floppy_post(c);
     disk_post(c);
+    cdrom_post(c);
     /* Unmask the timer, keyboard, cascade, floppy, RTC, mouse and both ATA channels. */
     port_out8(c, 0x21, 0xB8);
     port_out8(c, 0xA1, 0x2E);

@@ -150,6 +150,8 @@ vector_list:
         dw irq9
         db 0x74, 0x74
         dw irq12
+        db 0x75, 0x75
+        dw irq13
         db 0x76, 0x77
         dw irq_slave_default
 vector_list_end:
@@ -411,6 +413,20 @@ irq_slave_default:
         pop ax
         iret
 
+; IRQ 13, the x87's FERR#: as the AT BIOS does, clear the coprocessor-error
+; latch (any write to port F0h), acknowledge both PICs and hand the error to
+; INT 02h, where DOS-era programs hook coprocessor exceptions.
+irq13:
+        push ax
+        xor al, al
+        out 0xF0, al
+        mov al, 0x20
+        out 0xA0, al
+        out 0x20, al
+        pop ax
+        int 0x02
+        iret
+
 ; Prints the NUL-terminated string at CS:SI through INT 10h teletype.
 print_string:
         push ax
@@ -525,8 +541,11 @@ scan_option_roms:
         ret
 
 ; INT 19h: try the boot devices in CMOS order.  C names the drive for
-; attempt SI in DL (CF=1: no more) and in BP whether to insist on the 55AAh
-; signature; x86 reads its sector 0 through INT 13h.
+; attempt SI in DL (CF=1: no more) and in BP bit 0 whether to insist on the
+; 55AAh signature; x86 reads its sector 0 through INT 13h.  BP bit 1 marks
+; a CD (El Torito); with bit 2 C has left a disk address packet at 0000:0500
+; for the no-emulation image, read by INT 13h AH=42h and entered at its
+; segment:0000 with DL = the CD's drive number.
 int19:
         cli
         xor ax, ax
@@ -535,6 +554,7 @@ int19:
         mov ss, ax
         mov gs, ax
         mov sp, 0x7C00
+        mov fs, [0x40E]                 ; the EBDA, for C's CD-ROM record
         sti
         xor si, si
 .next:
@@ -547,8 +567,14 @@ int19:
         jz .say
         mov si, msg_boot_disk
 .say:
+        test bp, 2
+        jz .print
+        mov si, msg_boot_cd
+.print:
         call print_string
         pop si
+        test bp, 4
+        jnz .cd_no_emulation
         mov di, 3
 .retry:
         xor ax, ax
@@ -563,7 +589,7 @@ int19:
         jnz .retry
         jmp .skip
 .loaded:
-        test bp, bp                     ; C: BP=0 when CMOS 38h bit 0 skips the floppy check
+        test bp, 1                      ; C: bit 0 clear when CMOS 38h bit 0 skips the floppy check
         jz .go
         cmp word [0x7DFE], 0xAA55
         jne .not_bootable
@@ -577,6 +603,16 @@ int19:
 .skip:
         inc si
         jmp .next
+.cd_no_emulation:
+        push si
+        mov si, 0x0500
+        mov ah, 0x42
+        int 0x13
+        pop si
+        jc .skip
+        push word [0x0506]
+        push word 0
+        retf
 .none:
         mov si, msg_no_boot
         call print_string
@@ -593,6 +629,7 @@ int18:
 
 msg_boot_floppy:        db "Booting from floppy...", 13, 10, 0
 msg_boot_disk:          db "Booting from hard disk...", 13, 10, 0
+msg_boot_cd:            db "Booting from CD-ROM...", 13, 10, 0
 msg_no_signature:       db "Boot sector has no 55AA signature.", 13, 10, 0
 msg_no_boot:            db "No bootable device.", 13, 10, 0
 msg_halt:               db "Boot failed: insert a bootable disk and restart. System halted.", 13, 10, 0

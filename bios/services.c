@@ -11,6 +11,8 @@
  */
 #include "services.h"
 
+#include "cdrom.h"
+
 void misc_int11(BiosCtx *c)
 {
     set_lo16(&c->r->eax, bda_rd16(c, BDA_EQUIPMENT));
@@ -454,12 +456,19 @@ void boot_next(BiosCtx *c)
     uint8_t order[3];
     unsigned n = boot_order(cmos_rd(c, 0x3D), cmos_rd(c, 0x38), order);
     unsigned want = reg_ax(c->r), found = 0;
+    cdrom_end_emulation(c, BIOS_FS);     /* an earlier attempt's emulated diskette */
     for (unsigned i = 0; i < n; i++) {
         bool present = order[i] == BOOT_FLOPPY ? (bda_rd16(c, BDA_EQUIPMENT) & 1)
-                     : order[i] == BOOT_DISK ? bda_rd8(c, BDA_HD_COUNT) > 0 : false;
+                     : order[i] == BOOT_DISK ? bda_rd8(c, BDA_HD_COUNT) > 0 : cdrom_bootable(c);
         if (!present)
             continue;
-        if (found++ == want) {
+        if (found++ == want && order[i] == BOOT_CDROM) {
+            if (!cdrom_boot(c))
+                break;
+            c->r->eflags &= ~(uint32_t)FLAG_CF;
+            return;
+        }
+        if (found - 1 == want) {
             set_lo8(&c->r->edx, order[i] == BOOT_FLOPPY ? 0x00 : 0x80);
             /* Bochs convention: CMOS 38h bit 0 = boot floppies without 55AAh. */
             bool check = order[i] != BOOT_FLOPPY || !(cmos_rd(c, 0x38) & 0x01);

@@ -68,6 +68,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
 #define CR4_MCE 0x00000040u
 #define CR4_PGE 0x00000080u
 #define CR4_PCE 0x00000100u
+#define CR4_OSFXSR 0x00000200u  /* the OS saves state with FXSAVE (ops_system.c) */
 
 /* Exception vectors (SDM vol. 3, table 6-1) */
 enum {
@@ -240,6 +241,9 @@ typedef struct Cpu {
     uint64_t pdpte[4];
     Tlb tlb;
 
+    /* IA32_SYSENTER_CS, _ESP, _EIP (MSRs 174h-176h) for SYSENTER/SYSEXIT. */
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+
     /* The x87/MMX state (fpu.h).  FERR# goes out on `ferr` when an unmasked
      * x87 exception is pending and CR0.NE is clear (the PC wires it to IRQ 13). */
     Fpu fpu;
@@ -262,6 +266,8 @@ void cpu_debug_detach(Cpu *cpu, const CpuDebugHooks *hooks);
 const CpuModel *cpu_model_find(const char *name);
 const char *cpu_model_name(const CpuModel *model);
 const char *cpu_model_list(void);   /* for --help: "386, 486, pentium, pentium2, p6-nx" */
+/* Whether the model has an x87 (the BIOS's equipment byte reports it). */
+bool cpu_model_has_fpu(const CpuModel *model);
 
 void cpu_init(Cpu *cpu, const CpuModel *model, PhysMem *mem, IoSpace *io);
 /* The state after RESET (SDM vol. 3, 9.1.1): real mode at F000:FFF0. */

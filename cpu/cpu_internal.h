@@ -22,6 +22,9 @@ enum {
     FEAT_CX8   = 1u << 4,   /* CMPXCHG8B */
     FEAT_FPU   = 1u << 5,   /* an x87 is present (CR0.ET reads 1) */
     FEAT_CMOV  = 1u << 6,   /* CMOVcc (P6) */
+    FEAT_MMX   = 1u << 7,   /* MMX instructions (mmx.c) */
+    FEAT_SEP   = 1u << 8,   /* SYSENTER/SYSEXIT and their MSRs (ops_p6.c) */
+    FEAT_FXSR  = 1u << 9,   /* FXSAVE/FXRSTOR, CR4.OSFXSR (fpu_env.c) */
 };
 
 struct CpuModel {
@@ -56,6 +59,19 @@ static inline bool cpu_et_hardwired(const Cpu *cpu)
 {
     return cpu_has(cpu, FEAT_486) || cpu_has(cpu, FEAT_FPU);
 }
+
+/* The family field of the CPUID signature: 6 for the P6 parts, whose
+ * RDPMC, multi-byte NOP and MSRs 17h/8Bh ops_p6.c models. */
+static inline unsigned cpu_family(const Cpu *cpu)
+{
+    return (cpu->model->cpuid_signature >> 8) & 0xF;
+}
+
+/* The P6 MSRs of ops_p6.c (SYSENTER_CS/ESP/EIP, platform ID, BIOS_SIGN_ID)
+ * for RDMSR/WRMSR, once access was checked. */
+bool p6_msr_exists(const Cpu *cpu, uint32_t msr);
+uint64_t p6_msr_read(const Cpu *cpu, uint32_t msr);
+void p6_msr_write(Cpu *cpu, uint32_t msr, uint64_t value);
 
 /* ---- the opcode table ---- */
 
@@ -148,6 +164,35 @@ void fpu_store_env(Cpu *cpu, const Insn *in, bool with_registers);
 void fpu_load_env(Cpu *cpu, const Insn *in, bool with_registers);
 /* An MMX instruction begins: TOP = 0 and every tag valid (SDM vol. 1, 9.5). */
 void mmx_enter(Cpu *cpu);
+/* RESET's FPU state (SDM vol. 3, table 9-1); cpu_reset calls it. */
+void fpu_reset_state(Fpu *fpu);
+/* The register stack (fpu.c): TOP, ST(i) by physical number, tags. */
+unsigned fpu_top(const Cpu *cpu);
+void fpu_set_top(Cpu *cpu, unsigned top);
+unsigned fpu_phys(const Cpu *cpu, unsigned i);      /* ST(i) -> R0-R7 */
+unsigned fpu_tag_of(Float80 v);                      /* FPU_TAG_VALID/ZERO/SPECIAL */
+uint16_t fpu_tag_word(const Fpu *fpu);               /* empty kept, others from contents */
+bool fpu_empty(const Cpu *cpu, unsigned i);
+Float80 fpu_st(const Cpu *cpu, unsigned i);
+void fpu_set_st(Cpu *cpu, unsigned i, Float80 v);   /* writes and tags ST(i) */
+void fpu_push(Cpu *cpu, Float80 v);
+bool fpu_push_checked(Cpu *cpu, Float80 v);          /* with stack-overflow handling */
+void fpu_pop(Cpu *cpu);
+void fpu_free(Cpu *cpu, unsigned i);
+extern const Float80 fpu_indefinite;                 /* the QNaN real indefinite */
+/* Exception flags: set (ES/B if unmasked), C1, stack faults (true: masked,
+ * go on with the indefinite), and ES/B/FERR# recomputed after FCW or FSW
+ * were loaded (FLDCW, FLDENV, FRSTOR, FXRSTOR call it). */
+void fpu_signal(Cpu *cpu, uint16_t flags);
+void fpu_set_c1(Cpu *cpu, bool c1);
+bool fpu_stack_underflow(Cpu *cpu);
+bool fpu_stack_overflow(Cpu *cpu);
+void fpu_update_pending(Cpu *cpu);
+/* 80- and 64-bit memory operands (writes check all bytes before the first). */
+Float80 fpu_read_f80(Cpu *cpu, unsigned seg, uint32_t offset);
+void fpu_write_f80(Cpu *cpu, unsigned seg, uint32_t offset, Float80 v);
+uint64_t fpu_read_u64(Cpu *cpu, unsigned seg, uint32_t offset);
+void fpu_write_u64(Cpu *cpu, unsigned seg, uint32_t offset, uint64_t v);
 
 /* ---- exceptions ---- */
 

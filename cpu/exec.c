@@ -151,11 +151,14 @@ void cpu_reset(Cpu *cpu)
     cpu->cr0 = (cpu_has(cpu, FEAT_486) ? CR0_CD | CR0_NW : 0) | (cpu_et_hardwired(cpu) ? CR0_ET : 0);
     cpu->cr2 = cpu->cr3 = cpu->cr4 = 0;
     cpu->efer = 0;
+    cpu->sysenter_cs = cpu->sysenter_esp = cpu->sysenter_eip = 0;
     memset(cpu->pdpte, 0, sizeof(cpu->pdpte));
     cpu_tlb_flush_all(cpu);
     memset(cpu->dr, 0, sizeof(cpu->dr));
     cpu->dr[6] = 0xFFFF0FF0u;
     cpu->dr[7] = 0x00000400u;
+    fpu_reset_state(&cpu->fpu);
+    irq_set_level(cpu->ferr, 0);
     cpu->halted = cpu->shutdown = false;
     cpu->nmi_pending = false;
     cpu->nmi_blocked = false;
@@ -239,11 +242,15 @@ void cpu_describe_fault(const FaultRecord *f, char *buf, size_t len)
         n += snprintf(buf + n, len - (size_t)n, "(%04x)", f->error_code);
     if (n >= 0 && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, " at %04x:%08x: ", f->cs, f->eip);
-    /* The sentence, with %1..%3 standing for the evidence in detail[]. */
+    /* The sentence, with %1..%3 standing for the evidence in detail[] and
+     * %N1..%N3 for the name of an exception vector held there. */
     for (const char *t = cpu_fault_rule_text(f->rule); *t && n >= 0 && (size_t)n + 1 < len; t++) {
         if (t[0] == '%' && t[1] >= '1' && t[1] <= '3') {
             n += snprintf(buf + n, len - (size_t)n, "%x", f->detail[t[1] - '1']);
             t++;
+        } else if (t[0] == '%' && t[1] == 'N' && t[2] >= '1' && t[2] <= '3') {
+            n += snprintf(buf + n, len - (size_t)n, "%s", cpu_exception_name(f->detail[t[2] - '1']));
+            t += 2;
         } else {
             buf[n++] = *t;
             buf[n] = '\0';

@@ -5,9 +5,10 @@
  * way DOS-era programs tell a 386 from a 486 from a Pentium: AC, then ID),
  * and what CPUID reports (SDM vol. 2, CPUID; vol. 1, 3.4.3 and 20.1 on
  * identifying the processor).  CPUID feature bits are set only for what the
- * core implements: the Pentium reports VME, DE, PSE, TSC, MSR and CX8; the
- * Pentium Pro line adds PAE, PGE and CMOV; FPU, MMX, SEP and the rest are
- * switched on as they land.
+ * core implements: the Pentium reports FPU, VME, DE, PSE, TSC, MSR and CX8;
+ * the Pentium Pro line adds PAE, PGE and CMOV, and the Pentium II SEP, MMX
+ * and FXSR (no MTRR, MCA, APIC, PAT or PSE36: those are not modelled).  The
+ * 386 has no coprocessor; the 486 is a DX.
  */
 #include <string.h>
 
@@ -23,7 +24,10 @@
 #define CPUID_EDX_PAE (1u << 6)     /* PAE paging, CR4.PAE */
 #define CPUID_EDX_CX8 (1u << 8)
 #define CPUID_EDX_PGE (1u << 13)    /* global pages, CR4.PGE */
+#define CPUID_EDX_SEP (1u << 11)    /* SYSENTER/SYSEXIT (ops_p6.c) */
 #define CPUID_EDX_CMOV (1u << 15)   /* CMOVcc */
+#define CPUID_EDX_MMX (1u << 23)    /* mmx.c */
+#define CPUID_EDX_FXSR (1u << 24)   /* FXSAVE/FXRSTOR, CR4.OSFXSR (fpu_env.c) */
 
 /* CPUID EAX = stepping | model << 4 | family << 8; before CPUID this is the
  * value RESET leaves in DX. */
@@ -36,11 +40,10 @@
 /* A Pentium can toggle ID, which is how software learns CPUID exists. */
 #define EFLAGS_P5  (EFLAGS_486 | EFLAGS_VIF | EFLAGS_VIP | EFLAGS_ID)
 
-/* No model claims an x87 (FEAT_FPU, CPUID.FPU) until the FPU is
- * emulated: software must see the coprocessor-less part it actually gets. */
-#define FEATURES_P5 (FEAT_486 | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
-#define CPUID_EDX_P5 (CPUID_EDX_VME | CPUID_EDX_DE | CPUID_EDX_PSE | CPUID_EDX_TSC | \
-                      CPUID_EDX_MSR | CPUID_EDX_CX8)
+/* The 486DX and everything after it has the x87 on chip (fpu.c). */
+#define FEATURES_P5 (FEAT_486 | FEAT_FPU | FEAT_CPUID | FEAT_TSC | FEAT_MSR | FEAT_CX8)
+#define CPUID_EDX_P5 (CPUID_EDX_FPU | CPUID_EDX_VME | CPUID_EDX_DE | CPUID_EDX_PSE | \
+                      CPUID_EDX_TSC | CPUID_EDX_MSR | CPUID_EDX_CX8)
 #define CPUID_EDX_P6 (CPUID_EDX_P5 | CPUID_EDX_PAE | CPUID_EDX_PGE | CPUID_EDX_CMOV)
 #define FEATURES_P6 (FEATURES_P5 | FEAT_CMOV)
 
@@ -56,8 +59,8 @@ static const CpuModel cpu_models[] = {
     {
         /* An early 486DX that cannot toggle ID: software sees no CPUID. */
         .name = "486",
-        .description = "Intel 486 (no x87 until it is emulated, as a 486SX): EFLAGS.AC toggles, no CPUID",
-        .features = FEAT_486,
+        .description = "Intel 486DX with its on-chip x87: EFLAGS.AC toggles, no CPUID",
+        .features = FEAT_486 | FEAT_FPU,
         .eflags_writable = EFLAGS_486,
         .vendor = "GenuineIntel",
         .cpuid_signature = SIGNATURE(4, 0, 2),     /* in DX after RESET */
@@ -76,12 +79,14 @@ static const CpuModel cpu_models[] = {
         /* Reports leaf 1 only: the real part's leaf 2 (cache descriptors)
          * waits until caches and TLBs are modelled. */
         .name = "pentium2",
-        .description = "Intel Pentium II (P6 family): adds PAE, global pages and CMOV; no MMX yet",
-        .features = FEATURES_P6,
+        .description = "Intel Pentium II (P6 family): adds PAE, global pages, CMOV, MMX, SYSENTER and FXSAVE",
+        .features = FEATURES_P6 | FEAT_MMX | FEAT_SEP | FEAT_FXSR,
         .eflags_writable = EFLAGS_P5,
         .vendor = "GenuineIntel",
+        /* Model 5 (Deschutes): software ignores SEP on family 6 below
+         * model 3 stepping 3, early parts that reported it without having it. */
         .cpuid_signature = SIGNATURE(6, 5, 2),
-        .cpuid_edx = CPUID_EDX_P6,
+        .cpuid_edx = CPUID_EDX_P6 | CPUID_EDX_SEP | CPUID_EDX_MMX | CPUID_EDX_FXSR,
         .cpuid_max_leaf = 1,
     },
     {
@@ -121,4 +126,9 @@ const char *cpu_model_name(const CpuModel *model)
 const char *cpu_model_list(void)
 {
     return "386, 486, pentium, pentium2, p6-nx";
+}
+
+bool cpu_model_has_fpu(const CpuModel *model)
+{
+    return (model->features & FEAT_FPU) != 0;
 }

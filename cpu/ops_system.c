@@ -3,13 +3,12 @@
  * System instructions (SDM vol. 3, 2.7-2.8; vol. 2, the instruction pages):
  * the descriptor-table registers (SGDT, SIDT, LGDT, LIDT), the machine
  * status word (SMSW, LMSW, CLTS), MOV to and from the control and debug
- * registers, the cache and TLB instructions, the x87 escape and WAIT as seen
- * by a CPU without a working coprocessor, and the identification
+ * registers, the cache and TLB instructions, and the identification
  * instructions of the Pentium (CPUID, RDTSC, RDMSR, WRMSR).  Privileged
  * instructions need CPL 0, which real mode always has and virtual-8086 mode
  * never has.  The descriptor instructions of group 6 and LAR/LSL live in
- * segment.c.  Not modelled yet: x87 arithmetic and caches.  The breakpoints
- * the debug registers set are checked in debugreg.c.
+ * segment.c, the x87 escape and WAIT in fpu.c.  Not modelled: caches.  The
+ * breakpoints the debug registers set are checked in debugreg.c.
  */
 #include <assert.h>
 
@@ -43,29 +42,6 @@ static void require_protected_mode(Cpu *cpu)
 {
     if (cpu_real_mode(cpu) || cpu_v86_mode(cpu))
         raise_not_in_real_mode(cpu);
-}
-
-/* ---- x87 escape and WAIT ---- */
-
-/* With no x87 arithmetic yet every model acts like a 386 without a
- * coprocessor: ESC does nothing (the decoder has already consumed its ModRM
- * and displacement; memory is not touched).  EM asks for software emulation;
- * TS says the x87 state belongs to another task (SDM vol. 3, 2.5). */
-void fpu_escape(Cpu *cpu, const Insn *in)
-{
-    (void)in;
-    if (cpu->cr0 & CR0_EM)
-        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE, FAULT_FPU_EMULATED, 0, 0, 0);
-    if (cpu->cr0 & CR0_TS)
-        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE, FAULT_FPU_TASK_SWITCHED, 0, 0, 0);
-}
-
-/* WAIT traps only when MP says a coprocessor is there and TS says its state is stale. */
-void fwait(Cpu *cpu, const Insn *in)
-{
-    (void)in;
-    if ((cpu->cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
-        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE, FAULT_FPU_TASK_SWITCHED, 0, 0, 0);
 }
 
 /* ---- protected-mode-only instructions ---- */
@@ -241,6 +217,10 @@ static uint32_t cr4_writable(const Cpu *cpu)
         mask |= CR4_PAE;
     if (edx & CPUID_EDX_PGE)
         mask |= CR4_PGE;
+    if (cpu_family(cpu) >= 6)
+        mask |= CR4_PCE;    /* RDPMC at any CPL (ops_p6.c) */
+    if (cpu_has(cpu, FEAT_FXSR))
+        mask |= CR4_OSFXSR;
     return mask;
 }
 
@@ -377,7 +357,7 @@ static uint64_t efer_writable(const Cpu *cpu)
 _Static_assert(EFER_NXE == PAGING_EFER_NXE, "the page walk reads EFER.NXE where WRMSR puts it");
 
 /* The model's MSR set: the TSC on every model with MSRs, IA32_EFER where
- * CPUID reports NX.  Any other index is #GP(0), including the APIC base
+ * CPUID reports NX, the P6 ones of ops_p6.c.  Any other index is #GP(0), including the APIC base
  * (1Bh) of a real P6: no local APIC is modelled or reported.  Returns the
  * index in ECX. */
 static uint32_t check_msr_access(Cpu *cpu)
@@ -387,18 +367,22 @@ static uint32_t check_msr_access(Cpu *cpu)
     if (!cpu_has(cpu, FEAT_MSR))
         cpu_raise_ud(cpu);
     require_cpl0(cpu);
-    if (msr != MSR_TSC && !(msr == MSR_EFER && efer_writable(cpu)))
+    if (msr != MSR_TSC && !(msr == MSR_EFER && efer_writable(cpu)) && !p6_msr_exists(cpu, msr))
         cpu_raise(cpu, EXC_GP, 0, FAULT_MSR_UNKNOWN, msr, 0, 0);
     return msr;
 }
 
 void rdmsr(Cpu *cpu, const Insn *in)
 {
+    uint32_t msr = check_msr_access(cpu);
+
     (void)in;
-    if (check_msr_access(cpu) == MSR_EFER)
+    if (msr == MSR_EFER)
         edx_eax_write(cpu, cpu->efer);
-    else
+    else if (msr == MSR_TSC)
         edx_eax_write(cpu, tsc_read(cpu));
+    else
+        edx_eax_write(cpu, p6_msr_read(cpu, msr));
 }
 
 /* A reserved bit is #GP(0) with EFER unchanged.  NXE decides whether XD is
@@ -422,8 +406,10 @@ void wrmsr(Cpu *cpu, const Insn *in)
     (void)in;
     if (msr == MSR_EFER)
         efer_write(cpu, value);
-    else
+    else if (msr == MSR_TSC)
         cpu->tsc_offset = value - cpu->icount;
+    else
+        p6_msr_write(cpu, msr, value);
 }
 
 /* ---- CPUID ---- */

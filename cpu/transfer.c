@@ -164,7 +164,12 @@ static Descriptor far_target(Cpu *cpu, uint16_t sel, uint32_t *addr)
 
 static noreturn void bad_far_type(Cpu *cpu, uint16_t sel, uint16_t attr)
 {
-    cpu_raise(cpu, EXC_GP, sel & 0xFFFC, FAULT_FAR_BAD_TYPE, sel, attr_kind(attr), 0);
+    /* A busy TSS (types 3 and 11) is the running task or one on its
+     * back-link chain: tasks are not reentrant (SDM vol. 3, 7.3). */
+    unsigned kind = attr_kind(attr);
+    if (kind == 0x03 || kind == 0x0B)
+        cpu_raise(cpu, EXC_GP, sel & 0xFFFC, FAULT_FAR_BUSY_TSS, sel, kind, 0);
+    cpu_raise(cpu, EXC_GP, sel & 0xFFFC, FAULT_FAR_BAD_TYPE, sel, kind, 0);
 }
 
 /* A task gate or an available TSS: the far transfer is a task switch. */

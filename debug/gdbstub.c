@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The GDB remote serial protocol (gdb manual, appendix E "Remote Protocol"):
- * $packet#checksum framing with +/- acknowledgements, the i386 register
- * layout gdb assumes without a target description (16 registers of 32 bits,
- * little-endian), memory by address, software breakpoints kept here (the
- * run loop checks them before each instruction, so guest memory is never
- * patched), single step, continue and Ctrl-C.  One debugger at a time, on
- * 127.0.0.1 only.  A target description adds cr0, cr2, cr3 and cr4
- * (read-only) to the i386 core set; the x87 registers it must list are
- * reported unavailable.  Not done yet: watchpoints, no-ack mode.  Hardware breakpoints (Z1) are the same list
- * as software ones; QEMU's Qqemu.PhysMemMode switches m/M to physical
- * addresses.
+ * $packet#checksum framing with +/- acknowledgements, registers as the
+ * target description below lists them (gdb's i386 core set with the x87
+ * registers, then cr0-cr4 read-only), memory by linear address (or
+ * physical, after QEMU's Qqemu.PhysMemMode:1), breakpoints and watchpoints
+ * (Z0-Z4, kept by the target: guest memory is never patched), single step,
+ * continue, Ctrl-C, "monitor" commands (qRcmd) passed to the target, and
+ * stop replies that name the breakpoint or watched address (swbreak,
+ * hwbreak, watch, rwatch, awatch).  One debugger at a time, on 127.0.0.1
+ * only.  Not done: no-ack mode, vCont, threads, writing x87 registers.
  */
 #define _GNU_SOURCE
 #include "gdbstub.h"
@@ -26,17 +25,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { MAX_PACKET = 4096, MAX_BREAKPOINTS = 64 };
+enum { MAX_PACKET = 4096, MAX_MONITOR_OUTPUT = 16384, MONITOR_CHUNK = 1024 };
 
 struct GdbStub {
     GdbTarget target;
     int listen_fd, conn_fd;
     int port;
     bool stopped;
-    int last_signal;        /* why the guest last stopped, for '?' */
+    char stop_reply[48];    /* why the guest last stopped, for '?' */
     bool phys_mode;         /* m/M take physical addresses (Qqemu.PhysMemMode:1) */
-    uint32_t breakpoints[MAX_BREAKPOINTS];
-    int breakpoint_count;
+    bool gdb_swbreak, gdb_hwbreak;  /* gdb understands these stop reasons (its qSupported) */
     char packet[MAX_PACKET + 1];
     char reply[MAX_PACKET * 2 + 32];
 };
@@ -107,12 +105,12 @@ int gdbstub_port(const GdbStub *s) { return s->port; }
 bool gdbstub_connected(const GdbStub *s) { return s->conn_fd >= 0; }
 bool gdbstub_stopped(const GdbStub *s) { return s->conn_fd >= 0 && s->stopped; }
 
-bool gdbstub_accept(GdbStub *s, bool block)
+bool gdbstub_accept(GdbStub *s, int timeout_ms)
 {
     if (s->conn_fd >= 0)
         return true;
     struct pollfd p = { .fd = s->listen_fd, .events = POLLIN };
-    if (poll(&p, 1, block ? -1 : 0) <= 0)
+    if (poll(&p, 1, timeout_ms) <= 0)
         return false;
     s->conn_fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
     if (s->conn_fd < 0)
@@ -120,7 +118,8 @@ bool gdbstub_accept(GdbStub *s, bool block)
     int one = 1;
     setsockopt(s->conn_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     s->stopped = true;      /* gdb's first question is why the target stopped */
-    s->last_signal = GDB_SIGTRAP;
+    s->gdb_swbreak = s->gdb_hwbreak = false;
+    snprintf(s->stop_reply, sizeof(s->stop_reply), "T%02x", GDB_SIGTRAP);
     return true;
 }
 
@@ -182,15 +181,30 @@ static void send_packet(GdbStub *s, const char *data)
     }
 }
 
-/* Reads one packet into s->packet, acknowledging it; false when the connection ended. */
-static bool get_packet(GdbStub *s)
+/* True when the debugger has sent something within timeout_ms (-1: wait). */
+static bool readable(GdbStub *s, int timeout_ms)
+{
+    struct pollfd p = { .fd = s->conn_fd, .events = POLLIN };
+    int n;
+    while ((n = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+        ;
+    return n > 0;
+}
+
+typedef enum PacketRead { PACKET_GONE, PACKET_NONE, PACKET_READ } PacketRead;
+
+/* Reads one packet into s->packet, acknowledging it.  Bytes before a '$'
+ * (acks, a Ctrl-C while already stopped) are dropped; when only such
+ * bytes came and wait is false, PACKET_NONE. */
+static PacketRead get_packet(GdbStub *s, bool wait)
 {
     for (;;) {
         int c;
         while ((c = read_byte(s)) >= 0 && c != '$')
-            ;   /* acks, and Ctrl-C while already stopped */
+            if (!wait && !readable(s, 0))
+                return PACKET_NONE;
         if (c < 0)
-            return false;
+            return PACKET_GONE;
         size_t len = 0;
         uint8_t sum = 0;
         while ((c = read_byte(s)) >= 0 && c != '#') {
@@ -201,21 +215,12 @@ static bool get_packet(GdbStub *s)
         int hi = c < 0 ? -1 : read_byte(s);
         int lo = hi < 0 ? -1 : read_byte(s);
         if (lo < 0)
-            return false;
+            return PACKET_GONE;
         s->packet[len] = '\0';
-        if (hex_value((char)hi) * 16 + hex_value((char)lo) == sum) {
-            return write_all(s, "+", 1);
-        }
+        if (hex_value((char)hi) * 16 + hex_value((char)lo) == sum)
+            return write_all(s, "+", 1) ? PACKET_READ : PACKET_GONE;
         if (!write_all(s, "-", 1))
-            return false;
-    }
-}
-
-static void put_hex_le32(char *out, uint32_t v)
-{
-    for (int i = 0; i < 4; i++, v >>= 8) {
-        out[2 * i] = hex_digits[(v >> 4) & 15];
-        out[2 * i + 1] = hex_digits[v & 15];
+            return PACKET_GONE;
     }
 }
 
@@ -233,17 +238,10 @@ static bool get_hex_le32(const char *in, uint32_t *v)
 }
 
 /*
- * gdb's register numbers, fixed by the target description below: the i386
- * core set (which must include the x87 registers; the stub reports them
- * unavailable), then the control registers in a feature of our own.
+ * gdb's register numbers (GDB_REG_* in gdbstub.h) follow from the order
+ * below: the i386 core feature (which gdb requires to list the x87
+ * registers), then the control registers in a feature of our own.
  */
-enum {
-    GDB_REG_ST0 = GDB_CORE_REGS,        /* st0-st7: 10 bytes each */
-    GDB_REG_FCTRL = GDB_REG_ST0 + 8,    /* fctrl..fop: 4 bytes each */
-    GDB_REG_CR0 = GDB_REG_FCTRL + 8,
-    GDB_REG_COUNT = GDB_REG_CR0 + (GDB_TARGET_REGS - GDB_CORE_REGS),
-};
-
 static const char target_xml[] =
     "<?xml version=\"1.0\"?>\n"
     "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
@@ -290,18 +288,26 @@ static const char target_xml[] =
     "</feature>\n"
     "</target>\n";
 
-/* One register in the reply at out: hex, or 'x's for one the stub does not
- * have (the x87 set); returns the characters written. */
+static size_t reg_size(int regno)
+{
+    return regno >= GDB_REG_ST0 && regno < GDB_REG_FCTRL ? 10 : 4;
+}
+
+/* One register in the reply at out: hex bytes, or 'x's for one the target
+ * cannot show; returns the characters written. */
 static size_t put_register(GdbStub *s, char *out, int regno)
 {
-    if (regno < GDB_CORE_REGS || (regno >= GDB_REG_CR0 && regno < GDB_REG_COUNT)) {
-        int target = regno < GDB_CORE_REGS ? regno : regno - GDB_REG_CR0 + GDB_CORE_REGS;
-        put_hex_le32(out, s->target.get_reg(s->target.ctx, target));
-        return 8;
+    uint8_t buf[GDB_REG_MAX_BYTES];
+    size_t n = reg_size(regno);
+    if (s->target.read_reg(s->target.ctx, regno, buf) != n) {
+        memset(out, 'x', 2 * n);
+        return 2 * n;
     }
-    size_t n = regno < GDB_REG_FCTRL ? 20 : 8;
-    memset(out, 'x', n);
-    return n;
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hex_digits[buf[i] >> 4];
+        out[2 * i + 1] = hex_digits[buf[i] & 15];
+    }
+    return 2 * n;
 }
 
 static void read_registers(GdbStub *s)
@@ -339,7 +345,7 @@ static const char *write_registers(GdbStub *s, const char *hex)
         uint32_t v;
         if (!get_hex_le32(hex, &v))
             return "E01";
-        ok &= s->target.set_reg(s->target.ctx, r, v);
+        ok &= s->target.write_reg(s->target.ctx, r, v);
     }
     return ok ? "OK" : "E02";
 }
@@ -358,7 +364,7 @@ static const char *register_one(GdbStub *s, const char *args, bool write)
         return "E01";
     if (regno >= GDB_CORE_REGS)
         return "E02";       /* x87 and control registers are read-only here */
-    return s->target.set_reg(s->target.ctx, (int)regno, v) ? "OK" : "E02";
+    return s->target.write_reg(s->target.ctx, (int)regno, v) ? "OK" : "E02";
 }
 
 static const char *read_memory(GdbStub *s, const char *args)
@@ -402,38 +408,81 @@ static const char *write_memory(GdbStub *s, const char *args)
     return n == len ? "OK" : "E14";
 }
 
-/* Z0/z0 and Z1/z1: breakpoints by address (the stub checks them before
- * each instruction, so software and hardware ones are the same thing);
- * watchpoints are not supported yet. */
-static const char *breakpoint(GdbStub *s, const char *args, bool insert)
+/* Z/z TYPE,ADDR,KIND: gdb's breakpoints (KIND is the instruction length,
+ * which a breakpoint by address ignores) and watchpoints (KIND bytes). */
+static const char *point(GdbStub *s, const char *args, bool insert)
 {
     const char *p;
-    if ((args[0] != '0' && args[0] != '1') || args[1] != ',')
+    if (args[0] < '0' || args[0] > '4' || args[1] != ',' || !s->target.insert_point)
         return "";
-    uint32_t addr = parse_hex(args + 2, &p);
-    for (int i = 0; i < s->breakpoint_count; i++) {
-        if (s->breakpoints[i] == addr) {
-            if (!insert)
-                s->breakpoints[i] = s->breakpoints[--s->breakpoint_count];
-            return "OK";
-        }
+    GdbPointType type = (GdbPointType)(args[0] - '0');
+    uint32_t addr = parse_hex(args + 2, &p), len = 1;
+    if (*p == ',')
+        len = parse_hex(p + 1, &p);
+    if (type < GDB_POINT_WATCH_WRITE || len == 0)
+        len = 1;
+    if (insert)
+        return s->target.insert_point(s->target.ctx, type, addr, len) ? "OK" : "E28";  /* ENOSPC */
+    return s->target.remove_point(s->target.ctx, type, addr, len) ? "OK" : "E02";
+}
+
+/* qRcmd,HEX: the command in hex; its output goes to gdb in O packets of
+ * hex text, then the answer is OK. */
+static const char *monitor_command(GdbStub *s, const char *hex)
+{
+    char cmd[256];
+    static const size_t out_len = MAX_MONITOR_OUTPUT;
+    size_t n = 0;
+    for (; hex[0] && hex[1] && n < sizeof(cmd) - 1; hex += 2) {
+        int hi = hex_value(hex[0]), lo = hex_value(hex[1]);
+        if (hi < 0 || lo < 0)
+            return "E01";
+        cmd[n++] = (char)(hi << 4 | lo);
     }
-    if (!insert)
-        return "OK";
-    if (s->breakpoint_count == MAX_BREAKPOINTS)
-        return "E28";       /* ENOSPC */
-    s->breakpoints[s->breakpoint_count++] = addr;
+    cmd[n] = '\0';
+    char *out = calloc(1, out_len);
+    if (!out)
+        return "E0c";       /* ENOMEM */
+    if (s->target.monitor)
+        s->target.monitor(s->target.ctx, cmd, out, out_len);
+    else
+        snprintf(out, out_len, "no monitor commands\n");
+    size_t len = strlen(out);
+    for (size_t at = 0; at < len && s->conn_fd >= 0; at += MONITOR_CHUNK) {
+        size_t chunk = len - at < MONITOR_CHUNK ? len - at : MONITOR_CHUNK;
+        s->reply[0] = 'O';
+        for (size_t i = 0; i < chunk; i++) {
+            s->reply[1 + 2 * i] = hex_digits[(uint8_t)out[at + i] >> 4];
+            s->reply[2 + 2 * i] = hex_digits[(uint8_t)out[at + i] & 15];
+        }
+        s->reply[1 + 2 * chunk] = '\0';
+        send_packet(s, s->reply);
+    }
+    free(out);
     return "OK";
 }
 
-bool gdbstub_has_breakpoints(const GdbStub *s) { return s->breakpoint_count > 0; }
-
-bool gdbstub_breakpoint_at(const GdbStub *s, uint32_t addr)
+/* qSupported:FEATURES: notes which stop reasons gdb understands. */
+static const char *supported(GdbStub *s, const char *features)
 {
-    for (int i = 0; i < s->breakpoint_count; i++)
-        if (s->breakpoints[i] == addr)
-            return true;
-    return false;
+    s->gdb_swbreak = strstr(features, "swbreak+") != NULL;
+    s->gdb_hwbreak = strstr(features, "hwbreak+") != NULL;
+    return "PacketSize=1000;qXfer:features:read+;swbreak+;hwbreak+";  /* hex: 4096 bytes */
+}
+
+/* c, s, Csig, Ssig with an optional ;ADDR (or ADDR for c and s): the
+ * signal is not used (a held exception is delivered either way); an
+ * address is the new EIP. */
+static GdbResume resume_packet(GdbStub *s, const char *pk)
+{
+    const char *p = pk + 1, *end;
+    if (pk[0] == 'C' || pk[0] == 'S') {
+        parse_hex(p, &end);
+        p = *end == ';' ? end + 1 : end;
+    }
+    if (hex_value(*p) >= 0)
+        s->target.write_reg(s->target.ctx, GDB_REG_EIP, parse_hex(p, &end));
+    return pk[0] == 's' || pk[0] == 'S' ? GDB_RESUME_STEP : GDB_RESUME_CONTINUE;
 }
 
 /* Answers one packet; true with *resume set when it resumes the guest. */
@@ -442,8 +491,7 @@ static bool handle_packet(GdbStub *s, GdbResume *resume)
     const char *pk = s->packet, *reply = "";
     switch (pk[0]) {
     case '?':
-        snprintf(s->reply, sizeof(s->reply), "T%02x", s->last_signal & 0xFF);
-        reply = s->reply;
+        reply = s->stop_reply;
         break;
     case 'g':
         read_registers(s);
@@ -464,7 +512,7 @@ static bool handle_packet(GdbStub *s, GdbResume *resume)
         break;
     case 'Z':
     case 'z':
-        reply = breakpoint(s, pk + 1, pk[0] == 'Z');
+        reply = point(s, pk + 1, pk[0] == 'Z');
         break;
     case 'H':
     case 'T':
@@ -478,12 +526,9 @@ static bool handle_packet(GdbStub *s, GdbResume *resume)
         break;
     case 's':
     case 'c':
-        if (pk[1]) {        /* resume at an address: the new EIP */
-            const char *end;
-            uint32_t addr = parse_hex(pk + 1, &end);
-            s->target.set_reg(s->target.ctx, 8, addr);
-        }
-        *resume = pk[0] == 's' ? GDB_RESUME_STEP : GDB_RESUME_CONTINUE;
+    case 'S':
+    case 'C':
+        *resume = resume_packet(s, pk);
         return true;
     case 'k':
         *resume = GDB_RESUME_KILL;
@@ -494,7 +539,9 @@ static bool handle_packet(GdbStub *s, GdbResume *resume)
         return true;
     case 'q':
         if (!strncmp(pk, "qSupported", 10))
-            reply = "PacketSize=1000;qXfer:features:read+";  /* hex: 4096 bytes */
+            reply = supported(s, pk + 10);
+        else if (!strncmp(pk, "qRcmd,", 6))
+            reply = monitor_command(s, pk + 6);
         else if (!strncmp(pk, "qXfer:features:read:", 20))
             reply = read_features(s, pk + 20);
         else if (!strcmp(pk, "qqemu.PhysMemMode"))
@@ -514,11 +561,16 @@ static bool handle_packet(GdbStub *s, GdbResume *resume)
     return false;
 }
 
-GdbResume gdbstub_serve(GdbStub *s)
+GdbResume gdbstub_serve(GdbStub *s, int timeout_ms)
 {
     GdbResume resume = GDB_RESUME_DETACH;
     while (s->conn_fd >= 0) {
-        if (!get_packet(s))
+        if (timeout_ms >= 0 && !readable(s, timeout_ms))
+            return GDB_RESUME_NONE;
+        PacketRead got = get_packet(s, timeout_ms < 0);
+        if (got == PACKET_NONE)
+            continue;
+        if (got == PACKET_GONE)
             break;
         if (handle_packet(s, &resume)) {
             if (resume == GDB_RESUME_DETACH || resume == GDB_RESUME_KILL)
@@ -551,23 +603,35 @@ bool gdbstub_poll_interrupt(GdbStub *s)
     return interrupted;
 }
 
-void gdbstub_report_stop(GdbStub *s, int signal)
+void gdbstub_report_stop(GdbStub *s, GdbStop stop)
 {
     if (s->conn_fd < 0)
         return;
-    char reply[8];
-    snprintf(reply, sizeof(reply), "T%02x", signal & 0xFF);
+    static const char *const reasons[] = {
+        [GDB_STOP_WATCH] = "watch", [GDB_STOP_RWATCH] = "rwatch", [GDB_STOP_AWATCH] = "awatch",
+    };
+    int n = snprintf(s->stop_reply, sizeof(s->stop_reply), "T%02x", stop.signal & 0xFF);
+    size_t room = sizeof(s->stop_reply) - (size_t)n;
+    /* gdb that did not announce swbreak/hwbreak would not understand them. */
+    if (stop.kind == GDB_STOP_SWBREAK && s->gdb_swbreak)
+        snprintf(s->stop_reply + n, room, "swbreak:;");
+    else if (stop.kind == GDB_STOP_HWBREAK && s->gdb_hwbreak)
+        snprintf(s->stop_reply + n, room, "hwbreak:;");
+    else if (stop.kind >= GDB_STOP_WATCH)
+        snprintf(s->stop_reply + n, room, "%s:%08x;", reasons[stop.kind], stop.addr);
     s->stopped = true;
-    s->last_signal = signal;
-    send_packet(s, reply);
+    send_packet(s, s->stop_reply);
 }
 
-void gdbstub_report_exit(GdbStub *s, int status)
+static void report_end(GdbStub *s, char kind, int value)
 {
     if (s->conn_fd < 0)
         return;
     char reply[8];
-    snprintf(reply, sizeof(reply), "W%02x", status & 0xFF);
+    snprintf(reply, sizeof(reply), "%c%02x", kind, value & 0xFF);
     send_packet(s, reply);
     disconnect(s);
 }
+
+void gdbstub_report_exit(GdbStub *s, int status) { report_end(s, 'W', status); }
+void gdbstub_report_killed(GdbStub *s, int signal) { report_end(s, 'X', signal); }

@@ -6,13 +6,15 @@
  * the host, a non-data command completes and interrupts.  A block boundary
  * reached by a data-port access advances the transfer the same way, so the
  * channel never waits on anything and any snapshot taken between two port
- * accesses resumes exactly.  The IDENTIFY block is built in ata_identify.c.
+ * accesses resumes exactly.  The IDENTIFY block is built in ata_identify.c;
+ * a packet device gets its commands and data-port accesses passed to atapi.c.
  */
 #include "ata.h"
 
 #include <string.h>
 
 #include "ata_identify.h"
+#include "atapi.h"
 
 enum {
     REG_DATA = 0, REG_ERROR_FEATURE = 1, REG_NSECTOR = 2, REG_LBA_LOW = 3,
@@ -37,6 +39,11 @@ static int selected(const Ata *ata)
     return (ata->select & ATA_DH_DEV) ? 1 : 0;
 }
 
+static bool present(const Ata *ata, int dev)
+{
+    return ata->disk[dev] || ata->atapi[dev];
+}
+
 static void update_irq(Ata *ata)
 {
     irq_set_level(ata->irq, ata->intrq && !(ata->devctl & ATA_DC_NIEN));
@@ -46,6 +53,11 @@ static void raise_irq(Ata *ata)
 {
     ata->intrq = true;
     update_irq(ata);
+}
+
+void ata_raise_irq(Ata *ata)
+{
+    raise_irq(ata);
 }
 
 void ata_default_geometry(uint64_t sectors, uint16_t *cyls, uint16_t *heads, uint16_t *spt)
@@ -62,18 +74,28 @@ static void default_translation(Ata *ata, int dev)
     ata_default_geometry(sectors, &ata->cur_cyls[dev], &ata->cur_heads[dev], &ata->cur_spt[dev]);
 }
 
-/* The reset signature of an ATA (non-packet) device, ATA-6 9.12. */
-static void set_signature(Ata *ata)
+/* The reset signature of device dev, ATA-6 9.12: 00h/00h in the cylinder
+ * registers for an ATA device, 14h/EBh for a packet device. */
+static void load_signature(Ata *ata, int dev)
 {
+    bool packet = ata->atapi[dev] != NULL;
     ata->nsector = 1;
     ata->lba_low = 1;
-    ata->lba_mid = 0;
-    ata->lba_high = 0;
-    ata->hob_nsector = ata->hob_lba_low = ata->hob_lba_mid = ata->hob_lba_high = 0;
+    ata->lba_mid = packet ? 0x14 : 0;
+    ata->lba_high = packet ? 0xEB : 0;
+}
+
+/* Each device keeps its own task file on real hardware; ours are shared, so
+ * until the host writes a register the signature follows DEV (sig_latched). */
+static void set_signature(Ata *ata)
+{
     ata->select = 0;
+    load_signature(ata, present(ata, 0) ? 0 : 1);
+    ata->hob_nsector = ata->hob_lba_low = ata->hob_lba_mid = ata->hob_lba_high = 0;
+    ata->sig_latched = true;
     for (int d = 0; d < 2; d++) {
-        ata->status[d] = ata->disk[d] ? STATUS_READY : 0;
-        ata->error[d] = ata->disk[d] ? 0x01 : 0;
+        ata->status[d] = present(ata, d) ? STATUS_READY : 0;
+        ata->error[d] = present(ata, d) ? 0x01 : 0;
     }
 }
 
@@ -89,6 +111,9 @@ void ata_reset(Ata *ata)
     ata->devctl = 0;
     ata->intrq = false;
     stop_transfer(ata);
+    for (int d = 0; d < 2; d++)
+        if (ata->atapi[d])
+            atapi_reset(ata->atapi[d]);
     set_signature(ata);
     for (int d = 0; d < 2; d++) {
         ata->mult_sectors[d] = 0;
@@ -104,6 +129,14 @@ void ata_init(Ata *ata, IrqLine irq, BlockDev *master, BlockDev *slave)
     ata->irq = irq;
     ata->disk[0] = master;
     ata->disk[1] = slave;
+    ata_reset(ata);
+}
+
+void ata_attach_atapi(Ata *ata, int dev, struct Atapi *atapi)
+{
+    ata->atapi[dev] = atapi;
+    if (atapi)
+        ata->disk[dev] = NULL;
     ata_reset(ata);
 }
 
@@ -387,6 +420,9 @@ static void cmd_set_features(Ata *ata, int dev)
 static void cmd_diagnostic(Ata *ata)
 {
     stop_transfer(ata);
+    for (int d = 0; d < 2; d++)
+        if (ata->atapi[d])
+            atapi_reset(ata->atapi[d]);
     set_signature(ata);
     raise_irq(ata);
 }
@@ -405,11 +441,15 @@ static void execute(Ata *ata, uint8_t cmd)
         return;
     }
     /* A command to an absent device, or a busy one, is not accepted by anyone. */
-    if (!ata->disk[dev] || (ata->status[dev] & ATA_SR_BSY))
+    if (!present(ata, dev) || (ata->status[dev] & ATA_SR_BSY))
         return;
     ata->intrq = false;
     update_irq(ata);
     stop_transfer(ata);
+    if (ata->atapi[dev]) {
+        atapi_command(ata->atapi[dev], ata, dev, cmd);
+        return;
+    }
     if ((cmd & 0xF0) == 0x10) {         /* RECALIBRATE */
         complete(ata, dev);
         return;
@@ -486,9 +526,9 @@ static uint8_t reg_read(Ata *ata, unsigned reg)
 {
     int dev = selected(ata);
     bool hob = ata->devctl & ATA_DC_HOB;
-    if (!ata->disk[0] && !ata->disk[1])
+    if (!present(ata, 0) && !present(ata, 1))
         return 0xFF;                    /* nobody drives the bus */
-    if (!ata->disk[dev])
+    if (!present(ata, dev))
         return 0;                       /* the master answers 0 for a missing slave */
     if (ata->status[dev] & ATA_SR_BSY)
         return ata->status[dev];        /* while busy every register reads as status */
@@ -518,6 +558,12 @@ static void reg_write(Ata *ata, unsigned reg, uint8_t v)
     if ((ata->status[0] | ata->status[1]) & ATA_SR_BSY)
         return;                         /* ignored while a device is busy (SRST held) */
     ata->devctl &= (uint8_t)~ATA_DC_HOB;
+    if (reg == REG_SELECT && ata->sig_latched) {
+        if ((v ^ ata->select) & ATA_DH_DEV)
+            load_signature(ata, (v & ATA_DH_DEV) ? 1 : 0);
+    } else {
+        ata->sig_latched = false;
+    }
     switch (reg) {
     case REG_ERROR_FEATURE: latch(&ata->feature, &ata->hob_feature, v); break;
     case REG_NSECTOR: latch(&ata->nsector, &ata->hob_nsector, v); break;
@@ -533,9 +579,11 @@ static uint32_t cmd_block_read(void *opaque, uint32_t offset, unsigned size)
 {
     Ata *ata = opaque;
     if (offset == REG_DATA) {
-        if (!ata->disk[selected(ata)])
-            return (ata->disk[0] || ata->disk[1]) ? 0 : 0xFFFFFFFFu;
-        uint32_t v = data_read(ata, size);
+        int dev = selected(ata);
+        if (!present(ata, dev))
+            return (present(ata, 0) || present(ata, 1)) ? 0 : 0xFFFFFFFFu;
+        uint32_t v = ata->atapi[dev] ? atapi_data_read(ata->atapi[dev], ata, dev, size)
+                                     : data_read(ata, size);
         return size == 1 ? v & 0xFF : v;
     }
     uint32_t v = 0;
@@ -548,7 +596,10 @@ static void cmd_block_write(void *opaque, uint32_t offset, uint32_t value, unsig
 {
     Ata *ata = opaque;
     if (offset == REG_DATA) {
-        if (ata->disk[selected(ata)])
+        int dev = selected(ata);
+        if (ata->atapi[dev])
+            atapi_data_write(ata->atapi[dev], ata, dev, value, size);
+        else if (ata->disk[dev])
             data_write(ata, value, size);
         return;
     }
@@ -560,9 +611,9 @@ static uint32_t ctl_read(void *opaque, uint32_t offset, unsigned size)
 {
     Ata *ata = opaque;
     int dev = selected(ata);
-    if (!ata->disk[0] && !ata->disk[1])
+    if (!present(ata, 0) && !present(ata, 1))
         return 0xFF;
-    return ata->disk[dev] ? ata->status[dev] : 0;   /* alternate status: no IRQ acknowledge */
+    return present(ata, dev) ? ata->status[dev] : 0;   /* alternate status: no IRQ acknowledge */
 }
 
 static void ctl_write(void *opaque, uint32_t offset, uint32_t value, unsigned size)
@@ -574,9 +625,12 @@ static void ctl_write(void *opaque, uint32_t offset, uint32_t value, unsigned si
         /* SRST asserted: both devices go busy and drop whatever they were doing. */
         stop_transfer(ata);
         ata->intrq = false;
-        for (int d = 0; d < 2; d++)
-            if (ata->disk[d])
+        for (int d = 0; d < 2; d++) {
+            if (ata->atapi[d])
+                atapi_reset(ata->atapi[d]);
+            if (present(ata, d))
                 ata->status[d] = ATA_SR_BSY;
+        }
     } else if (!(v & ATA_DC_SRST) && (old & ATA_DC_SRST)) {
         set_signature(ata);
     }
@@ -598,7 +652,8 @@ static const StateField ata_fields[] = {
     STATE_U8(Ata, lba_mid), STATE_U8(Ata, lba_high),
     STATE_U8(Ata, hob_feature), STATE_U8(Ata, hob_nsector), STATE_U8(Ata, hob_lba_low),
     STATE_U8(Ata, hob_lba_mid), STATE_U8(Ata, hob_lba_high),
-    STATE_U8(Ata, select), STATE_U8(Ata, devctl), STATE_BOOL(Ata, intrq),
+    STATE_U8(Ata, select), STATE_U8(Ata, devctl), STATE_BOOL(Ata, sig_latched),
+    STATE_BOOL(Ata, intrq),
     STATE_U8_ARRAY(Ata, status, 2), STATE_U8_ARRAY(Ata, error, 2),
     STATE_U8_ARRAY(Ata, mult_sectors, 2), STATE_U16_ARRAY(Ata, cur_cyls, 2),
     STATE_U16_ARRAY(Ata, cur_heads, 2), STATE_U16_ARRAY(Ata, cur_spt, 2),
@@ -608,4 +663,4 @@ static const StateField ata_fields[] = {
     STATE_U32(Ata, buf_pos), STATE_U32(Ata, buf_len),
     STATE_U8_ARRAY(Ata, buf, ATA_MAX_MULTIPLE * BLOCK_SECTOR_SIZE),
 };
-const StateDesc ata_state = STATE_DESC("ata", 1, ata_fields);
+const StateDesc ata_state = STATE_DESC("ata", 2, ata_fields);

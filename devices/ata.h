@@ -6,7 +6,10 @@
  * maps the primary channel at 0x1F0-0x1F7 + 0x3F6 (IRQ14) and the secondary at
  * 0x170-0x177 + 0x376 (IRQ15); 0x3F7/0x377 belong to the floppy controller.
  * Commands complete at once (no seek or rotation delay), so BSY is only seen
- * while SRST is held.  Not modelled: DMA (no bus-master IDE), ATAPI, SMART,
+ * while SRST is held.  A position may hold an ATAPI packet device instead of
+ * a disk (atapi.c): the channel keeps the shared registers and hands the
+ * device its commands and data-port accesses.  Not modelled: DMA (no
+ * bus-master IDE), SMART,
  * security, host protected area, per-device shadow task files (both devices
  * latch the same registers, which is what the bus does anyway).
  */
@@ -44,11 +47,14 @@ enum { ATA_MAX_MULTIPLE = 16 };     /* sectors per DRQ block in READ/WRITE MULTI
 
 typedef enum AtaXfer { ATA_XFER_NONE, ATA_XFER_IN, ATA_XFER_OUT } AtaXfer;
 
+struct Atapi;
+
 typedef struct Ata {
     /* Task file, as latched by both devices; hob_* hold the previous write (LBA48). */
     uint8_t feature, nsector, lba_low, lba_mid, lba_high;
     uint8_t hob_feature, hob_nsector, hob_lba_low, hob_lba_mid, hob_lba_high;
     uint8_t select, devctl;
+    bool sig_latched;           /* reset signature still in the registers: DEV changes reload it */
     bool intrq;                 /* INTRQ asserted by the selected device */
     /* Per device. */
     uint8_t status[2], error[2];
@@ -65,7 +71,8 @@ typedef struct Ata {
     uint32_t buf_pos, buf_len;  /* bytes */
     uint8_t buf[ATA_MAX_MULTIPLE * BLOCK_SECTOR_SIZE];
 
-    BlockDev *disk[2];          /* host side; NULL: no device */
+    BlockDev *disk[2];          /* host side; NULL: no disk */
+    struct Atapi *atapi[2];     /* a packet device in this position instead, or NULL */
     IrqLine irq;
     BusLogFn log;
     void *log_opaque;
@@ -76,6 +83,11 @@ typedef struct Ata {
 void ata_init(Ata *ata, IrqLine irq, BlockDev *master, BlockDev *slave);
 /* Hardware reset (RESET- on the cable): both devices show the signature. */
 void ata_reset(Ata *ata);
+/* Puts a packet device (atapi.h) at position dev (0 master, 1 slave) and
+ * resets the channel so its signature shows. */
+void ata_attach_atapi(Ata *ata, int dev, struct Atapi *atapi);
+/* For packet devices: assert INTRQ (shown on the line unless nIEN). */
+void ata_raise_irq(Ata *ata);
 /* Maps the command block (8 ports at cmd_base) and the control port (ctl_base). */
 bool ata_map(Ata *ata, IoSpace *ports, uint16_t cmd_base, uint16_t ctl_base);
 /* The default CHS geometry of a disk: 16 heads, 63 sectors, cylinders from size. */

@@ -11,7 +11,10 @@
 
 #include "hostclock.h"
 
-enum { SLICE_NS = 10000000 };
+enum {
+    SLICE_NS = 10000000,
+    DEBUG_WAIT_MS = 100,    /* while gdb holds the guest: how often the loop looks up */
+};
 
 void console_tail_add(ConsoleTail *t, char ch)
 {
@@ -73,10 +76,22 @@ HeadlessStop headless_run(Machine *m, const HeadlessOptions *o, MachineStop *sto
             until = o->budget_ns;
         if (o->serial)
             serial_poll(o->serial, m);
-        if (!o->debugger)
+        if (o->monitor) {
+            if (monitor_loop_run(o->monitor, until, -1, stop) == MONITOR_SLICE_QUIT)
+                return HEADLESS_MONITOR_QUIT;
+            if (monitor_loop_was_held(o->monitor))
+                host_pacer_start(&pacer, machine_now_ns(m));    /* the stopped time is not made up */
+        } else if (!o->debugger) {
             *stop = machine_run(m, until);
-        else if (debugger_run(o->debugger, until, stop) == DEBUG_KILLED)
-            return HEADLESS_DEBUGGER_KILL;
+        } else {
+            DebugSlice r = debugger_run(o->debugger, until, DEBUG_WAIT_MS, stop);
+            if (r == DEBUG_KILLED)
+                return HEADLESS_DEBUGGER_KILL;
+            if (r == DEBUG_HELD) {
+                host_pacer_start(&pacer, machine_now_ns(m));    /* the time gdb held the guest is not made up */
+                continue;
+            }
+        }
         if (*stop != MACHINE_STOP_TIME)
             /* The text may have come in the same slice that stopped the machine. */
             return o->until && headless_sees(m, o->console, o->until) ? HEADLESS_FOUND : HEADLESS_MACHINE_STOPPED;

@@ -13,6 +13,7 @@
 #include "debugger.h"
 #include "keyscript.h"
 #include "machine.h"
+#include "monitor_loop.h"
 #include "serial.h"
 
 /* The last bytes the guest wrote to its consoles (0xE9, serial), for -until. */
@@ -31,6 +32,7 @@ typedef struct HeadlessOptions {
     const ConsoleTail *console;
     SerialHost *serial;         /* host input for the COM ports; may be NULL */
     Debugger *debugger;         /* the gdb stub; may be NULL */
+    MonitorLoop *monitor;       /* -monitor stdio; may be NULL */
 } HeadlessOptions;
 
 typedef enum HeadlessStop {
@@ -38,6 +40,7 @@ typedef enum HeadlessStop {
     HEADLESS_BUDGET,
     HEADLESS_FOUND,             /* the -until text appeared */
     HEADLESS_DEBUGGER_KILL,     /* gdb's kill command ended the run */
+    HEADLESS_MONITOR_QUIT,      /* the monitor's quit (or the end of its input) ended the run */
 } HeadlessStop;
 
 HeadlessStop headless_run(Machine *m, const HeadlessOptions *o, MachineStop *stop);

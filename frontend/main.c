@@ -15,11 +15,14 @@
 
 #include "bmp.h"
 #include "debugger.h"
+#include "explain.h"
 #include "headless.h"
 #include "hostclock.h"
 #include "machine.h"
+#include "monitor_loop.h"
 #include "options.h"
 #include "sdl_window.h"
+#include "trace.h"
 
 extern const uint8_t builtin_floppy[];
 extern const size_t builtin_floppy_size;
@@ -73,6 +76,7 @@ static void console_char(void *opaque, uint8_t ch)
 typedef struct Host {
     ConsoleTail tail;
     SerialHost serial;
+    FILE *log;              /* -D FILE, or stderr: the -d and --explain output */
 } Host;
 
 static void serial_out(void *opaque, int port, uint8_t ch)
@@ -109,7 +113,8 @@ static bool rtc_start(const Options *o, uint64_t *seconds)
 
 static void log_line(void *opaque, const char *line)
 {
-    fprintf(stderr, "faultline: %s\n", line);
+    const Host *host = opaque;
+    fprintf(host->log ? host->log : stderr, "faultline: %s\n", line);
 }
 
 /* -screenshot without a window: the display's own pixels, one per VGA dot. */
@@ -136,26 +141,37 @@ static void print_screen(Machine *m)
 /* Runs the machine; returns the exit status and prints why it stopped. */
 static int run(Machine *m, const Options *o, KeyScript *script, const ConsoleTail *tail, SerialHost *serial)
 {
-    Debugger debugger;
-    if (o->gdb_port >= 0 && !debugger_open(&debugger, m, o->gdb_port, o->gdb_wait))
+    Debugger *debugger = NULL;
+    if (o->gdb_port >= 0 && !(debugger = debugger_open(m, o->gdb_port, o->gdb_wait, o->gdb_catch)))
+        return EXIT_HOST_ERROR;
+    MonitorLoop *monitor = NULL;
+    if (o->monitor && !(monitor = monitor_loop_open(m, tail)))
         return EXIT_HOST_ERROR;
     MachineStop stop = MACHINE_STOP_TIME;
     HeadlessStop how = HEADLESS_MACHINE_STOPPED;
+    bool killed = false;
     if (o->window) {
         WindowOptions wo = { .deterministic = o->deterministic, .budget_ns = o->budget_ns,
                              .screenshot = o->screenshot, .until = o->until, .console = tail,
-                             .serial = serial };
-        if (!sdl_window_run(m, &wo, &stop))
+                             .serial = serial, .debugger = debugger, .monitor = monitor };
+        bool opened = sdl_window_run(m, &wo, &stop, &killed);
+        if (killed)
+            how = HEADLESS_DEBUGGER_KILL;
+        debugger_close(debugger);
+        monitor_loop_close(monitor);
+        if (!opened)
             return EXIT_HOST_ERROR;
-        if (stop == MACHINE_STOP_TIME)
+        if (stop == MACHINE_STOP_TIME && how != HEADLESS_DEBUGGER_KILL)
             return 0;   /* the window was closed, or the budget ended a window run */
     } else {
         HeadlessOptions ho = { .deterministic = o->deterministic, .budget_ns = o->budget_ns,
                                .until = o->until, .script = script, .console = tail, .serial = serial,
-                               .debugger = o->gdb_port >= 0 ? &debugger : NULL };
+                               .debugger = debugger, .monitor = monitor };
         how = headless_run(m, &ho, &stop);
-        if (o->gdb_port >= 0)
-            debugger_close(&debugger);
+        debugger_close(debugger);
+        monitor_loop_close(monitor);
+        if (how == HEADLESS_MONITOR_QUIT)
+            return 0;
     }
     fflush(stdout);
     char state[320];
@@ -220,7 +236,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "faultline: bad -rtc base=%s (use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or utc)\n", o.rtc);
         return EXIT_HOST_ERROR;
     }
-    bool disks = o.fda || o.fdb || o.hda || o.hdb;
+    bool disks = o.fda || o.fdb || o.hda || o.hdb || o.cdrom;
     bool firmware = !program;
     static Host host;
     memcpy(host.serial.spec, o.serial, sizeof(o.serial));
@@ -230,11 +246,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "faultline: %s\n", err);
         return EXIT_HOST_ERROR;
     }
+    host.log = o.log_file ? fopen(o.log_file, "w") : stderr;
+    if (!host.log) {
+        fprintf(stderr, "faultline: cannot write the log file '%s': %s\n", o.log_file, strerror(errno));
+        serial_close(&host.serial);
+        free(program);
+        keyscript_free(&script);
+        return EXIT_HOST_ERROR;
+    }
     MachineConfig cfg = {
         .ram_bytes = o.ram_bytes, .cpu_model = o.cpu_model, .ips = o.ips,
         .program = program, .program_size = size,
         .bios_path = o.bios_path, .option_rom_path = o.option_rom_path,
-        .fda = o.fda, .fdb = o.fdb, .hda = o.hda, .hdb = o.hdb, .boot_order = o.boot_order,
+        .fda = o.fda, .fdb = o.fdb, .hda = o.hda, .hdb = o.hdb, .cdrom = o.cdrom, .boot_order = o.boot_order,
         .fda_data = firmware && !disks ? builtin_floppy : NULL, .fda_data_size = builtin_floppy_size,
         .snapshot = o.snapshot, .no_reboot = o.no_reboot, .rtc_seconds = rtc_seconds,
         .console_char = console_char, .serial_out = serial_out,
@@ -249,6 +273,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "faultline: %s\n", err);
         return EXIT_HOST_ERROR;
     }
+    /* The tracer and the explainer watch the CPU from before its first instruction. */
+    Tracer *tracer = o.trace_items ? trace_attach(m, o.trace_items, host.log) : NULL;
+    Explainer *explainer = o.explain ? explain_attach(m, host.log) : NULL;
     uint64_t host_start = host_now_ns();
     int status = run(m, &o, o.send ? &script : NULL, &host.tail, &host.serial);
     double host_s = (double)(host_now_ns() - host_start) / 1e9;
@@ -262,6 +289,10 @@ int main(int argc, char **argv)
                 insns, (double)machine_now_ns(m) / 1e9, host_s, host_s > 0 ? (double)insns / host_s / 1e6 : 0.0, status);
         fprintf(stderr, "faultline: state hash %016" PRIx64 "\n", machine_state_hash(m));
     }
+    trace_detach(tracer);
+    explain_detach(explainer);
+    if (host.log != stderr)
+        fclose(host.log);
     machine_destroy(m);
     serial_close(&host.serial);
     free(program);

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger.h"
 #include "machine.h"
+#include "trace.h"
 
 static void usage(FILE *out)
 {
@@ -26,6 +28,7 @@ static void usage(FILE *out)
         "  -option-rom FILE    an option ROM at C0000h, e.g. /usr/share/vgabios/vgabios.bin\n"
         "  -fda FILE, -fdb FILE  floppy images (360K, 720K, 1.2M, 1.44M, 2.88M)\n"
         "  -hda FILE, -hdb FILE  hard disk images (whole 512-byte sectors) on the primary IDE channel\n"
+        "  -cdrom FILE         an ISO image (2048-byte sectors, read-only) in an ATAPI CD-ROM drive\n"
         "  -boot ORDER         boot order, up to three of a (floppy), c (disk), d (CD); default ca\n"
         "  -snapshot           write disk changes to a temporary overlay, never to the images\n"
         "  -no-reboot          stop instead of resetting when the guest triple-faults or resets\n"
@@ -35,8 +38,16 @@ static void usage(FILE *out)
         "  -gdb tcp::PORT      a gdb stub on 127.0.0.1:PORT (0: a free port, printed on stderr)\n"
         "  -s                  the same as -gdb tcp::1234\n"
         "  -S                  do not start the CPU before gdb attaches (needs -gdb or -s)\n"
+        "  -gdb-catch LIST     stop in gdb before these exceptions reach the guest (13,14 or gp,pf)\n"
+        "  -monitor stdio      the monitor on the terminal: the guest starts stopped at a\n"
+        "                      (faultline) prompt; Ctrl-C (or Ctrl+Alt+M in the window) returns to it\n"
         "  -d ITEMS            log, comma-separated: unmapped (first access to each unmapped\n"
-        "                      port or address), post (POST codes written to port 80h)\n"
+        "                      port or address), post (POST codes written to port 80h),\n"
+        "                      int (interrupts and exceptions), cpu_reset, exec (every\n"
+        "                      instruction, disassembled: slow)\n"
+        "  -D FILE             write the -d and --explain output to FILE instead of stderr\n"
+        "  --explain           explain every CPU exception as it is delivered: where, the\n"
+        "                      instruction, the error code, the rule that failed and its evidence\n"
         "  -ips N              nominal instructions per second of virtual time; default 50000000\n"
         "  -deterministic      do not pace to the host clock (same input, same run)\n"
         "  -budget TIME        stop after TIME of virtual time (e.g. 10, 10s, 500ms)\n"
@@ -103,6 +114,8 @@ static bool parse_log_items(const char *items, Options *o)
             o->log_unmapped = true;
         else if (n == 4 && !strncmp(p, "post", 4))
             o->log_post = true;
+        else if (trace_item(p, n))
+            o->trace_items |= trace_item(p, n);
         else
             return false;
         p += n + (p[n] == ',');
@@ -134,7 +147,6 @@ int options_parse(int argc, char **argv, Options *o)
     *o = (Options){ .ram_bytes = 32ull << 20, .cpu_model = "pentium", .ips = 50000000,
                     .serial = { { SERIAL_STDOUT, NULL } }, .gdb_port = -1,
                     .window = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") };
-    bool display_given = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] == '-' && a[1] == '-' && a[2])
@@ -144,9 +156,10 @@ int options_parse(int argc, char **argv, Options *o)
                            !strcmp(a, "-ips") || !strcmp(a, "-budget") || !strcmp(a, "-display") ||
                            !strcmp(a, "-screenshot") || !strcmp(a, "-until") || !strcmp(a, "-send") ||
                            !strcmp(a, "-bios") || !strcmp(a, "-option-rom") || !strcmp(a, "-fda") ||
-                           !strcmp(a, "-fdb") || !strcmp(a, "-hda") || !strcmp(a, "-hdb") ||
+                           !strcmp(a, "-fdb") || !strcmp(a, "-hda") || !strcmp(a, "-hdb") || !strcmp(a, "-cdrom") ||
                            !strcmp(a, "-boot") || !strcmp(a, "-rtc") || !strcmp(a, "-serial") ||
-                           !strcmp(a, "-d") || !strcmp(a, "-gdb");
+                           !strcmp(a, "-d") || !strcmp(a, "-D") || !strcmp(a, "-gdb") || !strcmp(a, "-gdb-catch") ||
+                           !strcmp(a, "-monitor");
         if (takes_value && !val)
             return host_error("option %s needs a value (see --help)", argv[i]);
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
@@ -174,7 +187,6 @@ int options_parse(int argc, char **argv, Options *o)
             if (strcmp(val, "none") != 0 && strcmp(val, "sdl") != 0)
                 return host_error("unknown display '%s' (use sdl or none)", val);
             o->window = !strcmp(val, "sdl");
-            display_given = true;
         } else if (!strcmp(a, "-screenshot")) {
             o->screenshot = val;
         } else if (!strcmp(a, "-deterministic")) {
@@ -193,6 +205,10 @@ int options_parse(int argc, char **argv, Options *o)
             if (*slot)
                 return host_error("%s is given twice: one image per drive", argv[i]);
             *slot = val;
+        } else if (!strcmp(a, "-cdrom")) {
+            if (o->cdrom)
+                return host_error("%s is given twice: one image per drive", argv[i]);
+            o->cdrom = val;
         } else if (!strcmp(a, "-boot")) {
             o->boot_order = val;
         } else if (!strcmp(a, "-rtc")) {
@@ -207,10 +223,22 @@ int options_parse(int argc, char **argv, Options *o)
             o->serial_count++;
         } else if (!strcmp(a, "-d")) {
             if (!parse_log_items(val, o))
-                return host_error("unknown -d items '%s' (known: unmapped, post)", val);
+                return host_error("unknown -d items '%s' (known: unmapped, post, int, cpu_reset, exec)", val);
+        } else if (!strcmp(a, "-D")) {
+            o->log_file = val;
+        } else if (!strcmp(a, "-explain")) {
+            o->explain = true;
         } else if (!strcmp(a, "-gdb")) {
             if ((o->gdb_port = parse_gdb_device(val)) < 0)
                 return host_error("bad -gdb '%s' (use tcp::PORT, PORT 0 for any free port)", val);
+        } else if (!strcmp(a, "-monitor")) {
+            if (strcmp(val, "stdio") != 0)
+                return host_error("-monitor %s is not supported: only -monitor stdio", val);
+            o->monitor = true;
+        } else if (!strcmp(a, "-gdb-catch")) {
+            char why[120];
+            if (!debugger_parse_catch(val, &o->gdb_catch, why, sizeof(why)))
+                return host_error("-gdb-catch: %s", why);
         } else if (!strcmp(a, "-s")) {
             o->gdb_port = 1234;
         } else if (!strcmp(a, "-S")) {
@@ -231,9 +259,9 @@ int options_parse(int argc, char **argv, Options *o)
     }
     if (o->gdb_wait && o->gdb_port < 0)
         return host_error("%s needs a debugger to wait for: add -gdb tcp::PORT or -s", "-S");
-    if (o->gdb_port >= 0 && o->window && display_given)
-        return host_error("%s: the gdb stub runs headless only so far (use -display none)", "-gdb");
-    if (o->gdb_port >= 0)
-        o->window = false;      /* the stub runs in the headless loop */
+    if (o->monitor && o->gdb_port >= 0)
+        return host_error("%s: use either the monitor or the gdb stub, not both", "-monitor");
+    if (o->gdb_catch && o->gdb_port < 0)
+        return host_error("%s needs a debugger: add -gdb tcp::PORT or -s", "-gdb-catch");
     return 0;
 }

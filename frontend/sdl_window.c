@@ -3,12 +3,16 @@
  * The SDL2 frontend.  One thread: the machine runs a slice of virtual time,
  * then the window drains SDL's events into the machine's input queue and
  * redraws if the display produced a new frame, so SDL never touches machine
- * state while the CPU runs.  The picture is scaled to a 4:3 area, as a CRT
+ * state while the CPU runs.  With the gdb stub, a slice is the debugger's:
+ * while gdb holds the guest stopped the loop waits for it in short steps
+ * and keeps drawing.  The picture is scaled to a 4:3 area, as a CRT
  * shows every VGA mode.  Keys are passed on as USB HID usages (SDL
  * scancodes), so the guest's layout decides what a key means.
  * Host keys: Ctrl+Alt+G releases the mouse (and the keyboard grab that lets
  * Alt+Tab and the like reach the guest while it is captured); Ctrl+Alt+End
  * sends Ctrl+Alt+Del to the guest; both are shown in the title bar.
+ * With -monitor stdio, Ctrl+Alt+M stops the guest at the monitor's prompt
+ * on the terminal; the window keeps drawing (and closing) meanwhile.
  */
 #include "sdl_window.h"
 
@@ -29,6 +33,7 @@ typedef struct Window {
     bool mouse_grabbed;
     unsigned buttons;
     uint64_t last_frame;
+    MonitorLoop *monitor;       /* -monitor stdio, or NULL */
 } Window;
 
 static bool window_open(Window *w)
@@ -65,9 +70,10 @@ static void window_close(Window *w)
 static void set_title(Window *w, double mips, double speed, bool disk_busy)
 {
     char title[200];
-    snprintf(title, sizeof(title), "Faultline - %.1f MIPS, %.0f%% speed%s - %s - Ctrl+Alt+End: Ctrl+Alt+Del",
+    snprintf(title, sizeof(title), "Faultline - %.1f MIPS, %.0f%% speed%s - %s - Ctrl+Alt+End: Ctrl+Alt+Del%s",
              mips, speed * 100.0, disk_busy ? " - disk" : "",
-             w->mouse_grabbed ? "Ctrl+Alt+G releases the mouse" : "click to capture the mouse");
+             w->mouse_grabbed ? "Ctrl+Alt+G releases the mouse" : "click to capture the mouse",
+             w->monitor ? " - Ctrl+Alt+M: monitor" : "");
     SDL_SetWindowTitle(w->window, title);
 }
 
@@ -120,6 +126,10 @@ static bool host_key(Window *w, Machine *m, const SDL_KeyboardEvent *k)
         return false;
     if (k->keysym.scancode == SDL_SCANCODE_G) {
         grab_mouse(w, false);
+        return true;
+    }
+    if (k->keysym.scancode == SDL_SCANCODE_M && w->monitor) {
+        monitor_loop_pause(w->monitor);
         return true;
     }
     if (k->keysym.scancode == SDL_SCANCODE_END) {
@@ -188,9 +198,40 @@ static void save_screenshot(Window *w, const char *path)
     SDL_FreeSurface(s);
 }
 
-bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop)
+/* One slice under the debugger; false when the slice did not run because
+ * gdb holds the guest stopped (the window keeps drawing meanwhile). */
+static bool debug_slice(Window *w, Machine *m, const WindowOptions *o, uint64_t until, MachineStop *stop,
+                        bool *killed)
 {
-    Window w = { 0 };
+    enum { HELD_WAIT_MS = 20 };     /* how long to wait for gdb before drawing again */
+    DebugSlice r = debugger_run(o->debugger, until, HELD_WAIT_MS, stop);
+    *killed = r == DEBUG_KILLED;
+    if (r != DEBUG_HELD)
+        return true;
+    /* Redrawn while held, so the window shows what gdb changed and survives being uncovered. */
+    w->last_frame = machine_frame_count(m);
+    draw(w, m);
+    return false;
+}
+
+/* One slice under the monitor; false when the guest waits at the prompt
+ * (the window keeps drawing meanwhile).  *quit: the user ended the run. */
+static bool monitor_slice(Window *w, Machine *m, const WindowOptions *o, uint64_t until, MachineStop *stop,
+                          bool *quit)
+{
+    enum { PROMPT_WAIT_MS = 20 };   /* how long to wait for a command before drawing again */
+    MonitorSlice r = monitor_loop_run(o->monitor, until, PROMPT_WAIT_MS, stop);
+    *quit = r == MONITOR_SLICE_QUIT;
+    if (r != MONITOR_SLICE_HELD)
+        return true;
+    w->last_frame = machine_frame_count(m);
+    draw(w, m);
+    return false;
+}
+
+bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop, bool *killed)
+{
+    Window w = { .monitor = o->monitor };
     if (!window_open(&w)) {
         window_close(&w);
         return false;
@@ -201,6 +242,7 @@ bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop)
     uint64_t title_at = 0, title_insns = machine_instructions(m), title_ns = machine_now_ns(m);
     uint64_t title_host = host_now_ns();
     *stop = MACHINE_STOP_TIME;
+    *killed = false;
     uint64_t title_disk = machine_disk_transfers(m);
     set_title(&w, 0, 0, false);
     while (pump_events(&w, m)) {
@@ -209,7 +251,23 @@ bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop)
             until = o->budget_ns;
         if (o->serial)
             serial_poll(o->serial, m);
-        *stop = machine_run(m, until);
+        bool quit = false;
+        if (o->monitor) {
+            bool ran = monitor_slice(&w, m, o, until, stop, &quit);
+            if (monitor_loop_was_held(o->monitor))
+                host_pacer_start(&pacer, machine_now_ns(m));    /* the stopped time is not made up */
+            if (quit)
+                break;
+            if (!ran)
+                continue;
+        } else if (!o->debugger) {
+            *stop = machine_run(m, until);
+        } else if (!debug_slice(&w, m, o, until, stop, killed)) {
+            host_pacer_start(&pacer, machine_now_ns(m));    /* the stopped time is not made up */
+            continue;
+        }
+        if (*killed)
+            break;
         if (*stop != MACHINE_STOP_TIME || (o->budget_ns && machine_now_ns(m) >= o->budget_ns))
             break;
         if (o->until && headless_sees(m, o->console, o->until)) {

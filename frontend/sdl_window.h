@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "debugger.h"
 #include "machine.h"
+#include "monitor_loop.h"
 #include "serial.h"
 
 typedef struct WindowOptions {
@@ -16,10 +18,13 @@ typedef struct WindowOptions {
     const char *until;          /* stop when this text shows (NULL: never) */
     const struct ConsoleTail *console;
     SerialHost *serial;         /* may be NULL */
+    Debugger *debugger;         /* the gdb stub; may be NULL */
+    MonitorLoop *monitor;       /* -monitor stdio; may be NULL */
 } WindowOptions;
 
-/* Runs the machine in a window until it stops or the window is closed.
- * Returns false (with a message printed) when no window can be opened. */
-bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop);
+/* Runs the machine in a window until it stops or the window is closed
+ * (*killed: gdb's kill ended it).  Returns false (with a message printed)
+ * when no window can be opened. */
+bool sdl_window_run(Machine *m, const WindowOptions *o, MachineStop *stop, bool *killed);
 
 #endif

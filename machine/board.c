@@ -84,6 +84,8 @@ static bool open_disks(Machine *m, char *err, size_t err_len)
     for (int i = 0; i < 4; i++)
         if (disks[i] && !disk_image_open(&m->disk[i], disks[i], DISK_HARD, c->snapshot, false, err, err_len))
             return false;
+    if (c->cdrom && !disk_image_open(&m->cdrom_image, c->cdrom, DISK_CDROM, false, true, err, err_len))
+        return false;
     return true;
 }
 
@@ -95,7 +97,7 @@ static BlockDev *disk_dev(Machine *m, int i)
 static void setup_cmos(Machine *m)
 {
     CmosConfig cc = { .ram_bytes = m->config.ram_bytes, .boot_order = m->config.boot_order,
-                      .fpu = false };
+                      .fpu = cpu_model_has_fpu(m->cpu.model) };
     for (int i = 0; i < 2; i++)
         if (disk_image_present(&m->floppy[i]))
             cc.floppy_type[i] = cmos_floppy_type_for_size(m->floppy[i].dev.sectors * 512);
@@ -119,7 +121,7 @@ static bool map_all(Machine *m)
               i8042_map(&m->kbc, &m->ports) && port92_map(&m->port92, &m->ports) &&
               vga_map(&m->vga, &m->ports, &m->mem.mmio) && i8237_map(&m->dma, &m->ports) &&
               fdc_map(&m->fdc, &m->ports) && ata_map(&m->ata[0], &m->ports, 0x1F0, 0x3F6) &&
-              ata_map(&m->ata[1], &m->ports, 0x170, 0x376);
+              ata_map(&m->ata[1], &m->ports, 0x170, 0x376) && ferr_latch_map(&m->ferr, &m->ports);
     for (int i = 0; i < MACHINE_COM_PORTS; i++)
         ok = ok && uart16550_map(&m->com[i], &m->ports, com_base[i]);
     return ok;
@@ -179,6 +181,8 @@ bool board_init(Machine *m, char *err, size_t err_len)
     I8042HostOps kbc_host = { .set_a20 = kbc_set_a20, .reset = request_reset, .opaque = m };
     i8042_init(&m->kbc, pic_pair_irq(&m->pics, 1), pic_pair_irq(&m->pics, 12), kbc_host,
                ps2kbd_device(&m->kbd), ps2mouse_device(&m->mouse));
+    ferr_latch_init(&m->ferr, pic_pair_irq(&m->pics, 13));
+    m->cpu.ferr = ferr_latch_input(&m->ferr);
     port92_init(&m->port92, (Port92HostOps){ .set_a20 = port92_set_a20, .reset = request_reset, .opaque = m });
     m->a20_kbc = true;          /* the 8042 powers up with its A20 line high */
     m->a20_port92 = false;
@@ -189,6 +193,12 @@ bool board_init(Machine *m, char *err, size_t err_len)
         fdc_insert(&m->fdc, i, disk_image_present(&m->floppy[i]) ? &m->floppy[i].dev : NULL);
     ata_init(&m->ata[0], pic_pair_irq(&m->pics, 14), disk_dev(m, 0), disk_dev(m, 1));
     ata_init(&m->ata[1], pic_pair_irq(&m->pics, 15), disk_dev(m, 2), disk_dev(m, 3));
+    if (m->config.cdrom) {
+        atapi_init(&m->cdrom, &m->cdrom_image.dev);
+        m->cdrom.log = m->config.log;
+        m->cdrom.log_opaque = m->config.host_opaque;
+        ata_attach_atapi(&m->ata[1], 0, &m->cdrom);
+    }
     static const SerialOps serial_ops = { .write = serial_out };
     for (int i = 0; i < MACHINE_COM_PORTS; i++) {
         m->com_port[i] = (ComPort){ .m = m, .index = i };
@@ -214,6 +224,7 @@ void board_reset(Machine *m)
     ps2kbd_reset(&m->kbd);
     ps2mouse_reset(&m->mouse);
     port92_reset(&m->port92);
+    ferr_latch_reset(&m->ferr);
     vga_reset(&m->vga);
     i8237_reset(&m->dma);
     fdc_reset(&m->fdc);
@@ -234,4 +245,5 @@ void board_free(Machine *m)
         disk_image_close(&m->floppy[i]);
     for (int i = 0; i < 4; i++)
         disk_image_close(&m->disk[i]);
+    disk_image_close(&m->cdrom_image);
 }

@@ -110,6 +110,7 @@ static void machine_reset_cpu(Machine *m)
     cpu_reset(&m->cpu);
     cpu_set_a20(&m->cpu, true);
     port92_reset(&m->port92);
+    machine_event(m, MACHINE_EVENT_CPU_RESET);
 }
 
 /* Decides what a stop of the CPU means for the machine; true to keep running. */
@@ -125,6 +126,7 @@ static bool handle_cpu_stop(Machine *m, CpuStop stop, MachineStop *result)
         return false;
     }
     if (stop == CPU_STOP_SHUTDOWN) {
+        machine_event(m, MACHINE_EVENT_SHUTDOWN);
         if (bare || m->config.no_reboot) {
             *result = MACHINE_STOP_SHUTDOWN;
             return false;
@@ -252,6 +254,15 @@ uint64_t machine_state_hash(const Machine *m)
         uint32_t seg[4] = { cpu->seg[i].sel, cpu->seg[i].base, cpu->seg[i].limit, cpu->seg[i].attr };
         h = fnv1a(h, seg, sizeof(seg));
     }
+    /* The x87 field by field (Float80 has padding). */
+    const Fpu *fpu = &cpu->fpu;
+    uint32_t fpu_regs[8] = { fpu->control, fpu->status, fpu->tag, fpu->last_opcode,
+                             fpu->last_ip, fpu->last_cs, fpu->last_dp, fpu->last_ds };
+    h = fnv1a(h, fpu_regs, sizeof(fpu_regs));
+    for (int i = 0; i < 8; i++) {
+        h = fnv1a(h, &fpu->reg[i].significand, sizeof(fpu->reg[i].significand));
+        h = fnv1a(h, &fpu->reg[i].sign_exp, sizeof(fpu->reg[i].sign_exp));
+    }
     h = hash_device(h, &pic_pair_state, &m->pics);
     h = hash_device(h, &i8254_state, &m->pit);
     h = hash_device(h, &port61_state, &m->port61);
@@ -260,11 +271,13 @@ uint64_t machine_state_hash(const Machine *m)
     h = hash_device(h, &ps2kbd_state, &m->kbd);
     h = hash_device(h, &ps2mouse_state, &m->mouse);
     h = hash_device(h, &port92_state, &m->port92);
+    h = hash_device(h, &ferr_latch_state, &m->ferr);
     h = hash_device(h, &vga_state, &m->vga);
     h = hash_device(h, &i8237_state, &m->dma);
     h = hash_device(h, &fdc_state, &m->fdc);
     for (int i = 0; i < 2; i++)
         h = hash_device(h, &ata_state, &m->ata[i]);
+    h = hash_device(h, &atapi_state, &m->cdrom);
     for (int i = 0; i < MACHINE_COM_PORTS; i++)
         h = hash_device(h, &uart16550_state, &m->com[i]);
     h = hash_device(h, &postcode_state, &m->post);

@@ -27,6 +27,7 @@ typedef struct MachineConfig {
     const char *bios_path;          /* -bios: a BIOS image (64-256 KiB) */
     const char *option_rom_path;    /* -option-rom: e.g. a VGA BIOS at C0000h */
     const char *fda, *fdb, *hda, *hdb;  /* disk image files, or NULL */
+    const char *cdrom;              /* an ISO image for the CD-ROM (secondary master), or NULL */
     const uint8_t *fda_data;        /* without fda: a 1.44M floppy holding these bytes */
     size_t fda_data_size;
     const char *boot_order;         /* -boot: "a", "c", "ca", ... (default "ca" with firmware) */
@@ -123,5 +124,15 @@ MachineStop machine_step(Machine *m);
 /* The CPU itself, for the debugger's own code (debug/): breakpoints attach
  * to it (cpu_debug_attach in cpu.h) and the system views read its state. */
 struct Cpu *machine_cpu(Machine *m);
+
+/* Machine events for the tracer and the fault explainer (debug/): a CPU
+ * shutdown (triple fault; called before the machine stops or resets, with
+ * the fault chain still in the CPU) and each CPU reset after power-on
+ * (called after the reset).  Up to MACHINE_EVENT_HOOKS at once. */
+typedef enum MachineEvent { MACHINE_EVENT_SHUTDOWN, MACHINE_EVENT_CPU_RESET } MachineEvent;
+typedef void (*MachineEventFn)(void *ctx, Machine *m, MachineEvent ev);
+enum { MACHINE_EVENT_HOOKS = 4 };
+bool machine_add_event_hook(Machine *m, MachineEventFn fn, void *ctx);
+void machine_remove_event_hook(Machine *m, MachineEventFn fn, void *ctx);
 
 #endif

@@ -123,3 +123,28 @@ void machine_debug_write_physical(Machine *m, uint64_t phys, const void *buf, si
 }
 
 struct Cpu *machine_cpu(Machine *m) { return &m->cpu; }
+
+bool machine_add_event_hook(Machine *m, MachineEventFn fn, void *ctx)
+{
+    if (m->event_hooks == MACHINE_EVENT_HOOKS)
+        return false;
+    m->event_hook[m->event_hooks].fn = fn;
+    m->event_hook[m->event_hooks++].ctx = ctx;
+    return true;
+}
+
+void machine_remove_event_hook(Machine *m, MachineEventFn fn, void *ctx)
+{
+    for (int i = 0; i < m->event_hooks; i++) {
+        if (m->event_hook[i].fn == fn && m->event_hook[i].ctx == ctx) {
+            m->event_hook[i] = m->event_hook[--m->event_hooks];
+            return;
+        }
+    }
+}
+
+void machine_event(Machine *m, MachineEvent ev)
+{
+    for (int i = 0; i < m->event_hooks; i++)
+        m->event_hook[i].fn(m->event_hook[i].ctx, m, ev);
+}

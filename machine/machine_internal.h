@@ -8,6 +8,7 @@
 #define FAULTLINE_MACHINE_INTERNAL_H
 
 #include "ata.h"
+#include "atapi.h"
 #include "bios_state.h"
 #include "clock.h"
 #include "cpu.h"
@@ -27,6 +28,7 @@
 #include "memory.h"
 #include "port61.h"
 #include "port92.h"
+#include "ferr_latch.h"
 #include "postcode.h"
 #include "ps2kbd.h"
 #include "ps2mouse.h"
@@ -58,10 +60,12 @@ struct Machine {
     Ps2Kbd kbd;
     Ps2Mouse mouse;
     Port92 port92;
+    FerrLatch ferr;             /* the x87 error latch: FERR# -> IRQ 13, OUT F0h clears */
     Vga vga;
     I8237 dma;
     Fdc fdc;
     Ata ata[2];
+    Atapi cdrom;                /* the -cdrom drive, secondary master */
     Uart16550 com[MACHINE_COM_PORTS];
     ComPort com_port[MACHINE_COM_PORTS];
     /* The PCI chipset (board.c, "PCI chipset" block): 440FX host bridge,
@@ -74,12 +78,15 @@ struct Machine {
     Bios bios;                  /* our BIOS's host side (when no -bios is given) */
     DiskImage floppy[2];
     DiskImage disk[4];          /* primary master, primary slave, secondary master, slave */
+    DiskImage cdrom_image;      /* -cdrom: an ISO image (2048-byte sectors), read-only */
     uint8_t *firmware;          /* the BIOS image (ours or -bios) */
     uint32_t firmware_size;
     uint8_t *option_rom;
     uint32_t option_rom_size;
     bool reset_requested;
     bool a20_kbc, a20_port92;   /* the two A20 gates: open when either is */
+    struct { MachineEventFn fn; void *ctx; } event_hook[MACHINE_EVENT_HOOKS];
+    int event_hooks;            /* machine_add_event_hook (machine_debug.c) */
 };
 
 /* board.c: the chips, their ports and IRQs. */
@@ -89,6 +96,8 @@ void board_free(Machine *m);
 /* firmware.c: ROM images and the reset into them. */
 bool firmware_load(Machine *m, char *err, size_t err_len);
 void firmware_free(Machine *m);
+/* machine_debug.c: calls the event hooks (machine_add_event_hook). */
+void machine_event(Machine *m, MachineEvent ev);
 /* input.c: host keys (USB HID usages) to PC keys. */
 PcKey input_pc_key(unsigned hid_usage);
 

@@ -3,7 +3,7 @@
 # Boots real software nobody here wrote, headless, with a budget in virtual
 # time, and checks what it prints.  The images are built by this folder's
 # scripts from Debian packages (bochsbios, vgabios, seabios, syslinux, mtools,
-# dosfstools, fdisk); build.sh installs them.
+# dosfstools, fdisk, isolinux, xorriso); build.sh installs them.
 #   guest_tests.sh path/to/faultline
 set -u
 FL=${1:?usage: guest_tests.sh path/to/faultline}
@@ -88,6 +88,27 @@ boot our-bios-hard-disk "$ANSWER" \
 boot our-bios-floppy "$ANSWER" \
     "Booting from floppy" "SYSLINUX 6.04" "Faultline SYSLINUX test image" "Loading nothere" -- \
     -fda "$TMP/syslinux-floppy.img" -boot a -send "$TYPE"
+
+# El Torito CDs in the ATAPI drive (secondary master): ISOLINUX boots with
+# no emulation under our BIOS and SeaBIOS and reads its files through INT 13h
+# AH=42h in 2048-byte sectors; the SYSLINUX floppy boots as an emulated
+# 1.44M diskette under our BIOS.
+if "$HERE/make_cd_images.sh" "$TMP" >/dev/null; then
+    boot our-bios-isolinux-cd "$ANSWER" \
+        "CD-ROM E0: Faultline ATAPI CD-ROM" "Booting from CD-ROM" "ISOLINUX 6.04" \
+        "Faultline ISOLINUX test CD" "Loading nothere" -- \
+        -cdrom "$TMP/isolinux.iso" -boot d -send "$TYPE"
+    boot seabios-isolinux-cd "$ANSWER" \
+        "Running on QEMU (i440fx)" "Booting from DVD/CD" "ISOLINUX 6.04" "Faultline ISOLINUX test CD" \
+        "Loading nothere" -- \
+        -bios "$SEABIOS" -option-rom "$SEAVGABIOS" -cdrom "$TMP/isolinux.iso" -boot d -send "$TYPE"
+    boot our-bios-floppy-emulation-cd "$ANSWER" \
+        "Booting from CD-ROM" "SYSLINUX 6.04" "Faultline SYSLINUX test image" "Loading nothere" -- \
+        -cdrom "$TMP/floppy-emulation.iso" -fda "$TMP/syslinux-floppy.img" -boot d -send "$TYPE"
+else
+    fail=$((fail + 1))
+    echo "FAIL cd images: install isolinux and xorriso (./build.sh test does)"
+fi
 
 # memtest86+ (Debian's 32-bit BIOS build, written to a floppy as its docs
 # allow) runs its tests up to the bit-fade test without reporting an error.

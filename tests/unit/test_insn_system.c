@@ -180,8 +180,8 @@ START_TEST(cpuid_vendor_family_and_features_per_model)
         ck_assert_uint_eq(r[2], 0x6C65746E);        /* "ntel" */
         run_cpuid(models[m], 1, r);
         ck_assert_uint_eq((r[0] >> 8) & 0xF, 5 + m);    /* family: P5, then P6 */
-        /* TSC, MSR, CX8: what these models have; no FPU bit until the x87 is emulated */
-        ck_assert_uint_eq(r[3] & 0x131, 0x130);
+        /* FPU, TSC, MSR, CX8: what these models have */
+        ck_assert_uint_eq(r[3] & 0x131, 0x131);
         uint32_t above[4];
         run_cpuid(models[m], 5, above);                 /* past the highest: as the highest */
         ck_assert_mem_eq(above, r, sizeof(r));

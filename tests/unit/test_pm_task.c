@@ -83,7 +83,7 @@ START_TEST(task_switch_target_checks)
     /* JMP to the busy TSS of the running task */
     pm_setup(&f, "486");
     PM(0xEA, 0x00, 0x00, 0x00, 0x00, 0x28, 0x00);
-    pm_expect(&f, EXC_GP, SEL_TSS, FAULT_FAR_BAD_TYPE);
+    pm_expect(&f, EXC_GP, SEL_TSS, FAULT_FAR_BUSY_TSS);
     fixture_free(&f);
 
     /* A TSS shorter than the 104 bytes of the 32-bit layout */

@@ -156,5 +156,6 @@ void misc_int17(BiosCtx *c);
 void mouse_service(BiosCtx *c);
 void misc_int1a(BiosCtx *c);
 void pci_bios_service(BiosCtx *c);     /* INT 1Ah AH=B1h (pcibios.c) */
+void pci_post(BiosCtx *c);             /* POST's PCI set-up: IDE decode on (pcibios.c) */
 
 #endif

@@ -157,28 +157,11 @@ static bool cd_identify(BiosCtx *c, uint16_t base, unsigned slave, char model[41
     return (id[0] & 0xC000) == 0x8000 && ((id[0] >> 8) & 0x1F) == 0x05;
 }
 
-/* The PIIX3 IDE function (00:01.1) decodes a channel only with IDETIM bit
- * 15 set; drivers that honour it (Linux's ata_piix) skip a channel the BIOS
- * left off, so POST turns both on, as PC BIOSes do. */
-static void ide_decode_enable(BiosCtx *c)
-{
-    enum { IDE_DEVFN = 0x09, IDETIM_PRIMARY = 0x40, IDETIM_SECONDARY = 0x42, IDETIM_IDE = 0x8000 };
-    c->bus->out(c->bus->ctx, 0xCF8, 0x80000000u | IDE_DEVFN << 8, 4);
-    if (c->bus->in(c->bus->ctx, 0xCFC, 4) != 0x70108086u)
-        return;
-    for (unsigned reg = IDETIM_PRIMARY; reg <= IDETIM_SECONDARY; reg += 2) {
-        c->bus->out(c->bus->ctx, 0xCF8, 0x80000000u | IDE_DEVFN << 8 | (reg & 0xFC), 4);
-        uint16_t v = (uint16_t)c->bus->in(c->bus->ctx, (uint16_t)(0xCFC + (reg & 3)), 2);
-        c->bus->out(c->bus->ctx, (uint16_t)(0xCFC + (reg & 3)), v | IDETIM_IDE, 2);
-    }
-}
-
 void cdrom_post(BiosCtx *c)
 {
     static const uint16_t bases[2] = { 0x1F0, 0x170 };
     CdDrive d = { 0 };
     char model[41];
-    ide_decode_enable(c);
     for (int ch = 0; ch < 2 && !d.base; ch++)
         for (unsigned slave = 0; slave < 2 && !d.base; slave++)
             if (cd_identify(c, bases[ch], slave, model)) {

@@ -6,7 +6,8 @@
  * (CF8h/CFCh) on bus 0, the only bus the board has.  The BIOS32 service
  * directory and the $PIR routing table the specification's companions ask
  * for are data in rom.asm.  Not implemented (AH=81h): generate special
- * cycle, get IRQ routing options and set PCI IRQ (B10Eh, B10Fh).
+ * cycle, get IRQ routing options and set PCI IRQ (B10Eh, B10Fh).  Also the
+ * PCI set-up POST does (pci_post).
  */
 #include "bios_internal.h"
 
@@ -35,6 +36,19 @@ static void cfg_write(BiosCtx *c, uint8_t bus, uint8_t devfn, uint8_t reg, uint3
 {
     select_reg(c, bus, devfn, reg);
     c->bus->out(c->bus->ctx, (uint16_t)(CONFIG_DATA + (reg & 3)), v, size);
+}
+
+/* The PIIX3 IDE function (00:01.1) decodes a channel only with IDETIM bit
+ * 15 set (82371SB data sheet, 2.4.4); drivers that honour it (Linux's
+ * ata_piix) skip a channel the BIOS left off, so POST turns both on, as PC
+ * BIOSes do. */
+void pci_post(BiosCtx *c)
+{
+    enum { IDE_DEVFN = 0x09, IDETIM_PRIMARY = 0x40, IDETIM_SECONDARY = 0x42, IDETIM_IDE = 0x8000 };
+    if (cfg_read(c, 0, IDE_DEVFN, 0x00, 4) != 0x70108086u)
+        return;
+    for (uint8_t reg = IDETIM_PRIMARY; reg <= IDETIM_SECONDARY; reg += 2)
+        cfg_write(c, 0, IDE_DEVFN, reg, cfg_read(c, 0, IDE_DEVFN, reg, 2) | IDETIM_IDE, 2);
 }
 
 /*

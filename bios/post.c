@@ -153,6 +153,7 @@ void post_run(BiosCtx *c)
     keyboard_post(c);
     video_set_mode(c, 0x03);
     post_banner(c);
+    pci_post(c);
     floppy_post(c);
     disk_post(c);
     cdrom_post(c);

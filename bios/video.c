@@ -430,6 +430,7 @@ void video_service(BiosCtx *c)
         break;
     case 0x1B: video_state_info(c); break;
     case 0x1C: set_lo8(&r->eax, 0x00); break;  /* save/restore state: not supported */
+    case 0x4F: break;   /* no VESA BIOS Extensions: AL left != 4Fh says so to the caller */
     default:
         bios_log_once(c, BIOS_LOG_VIDEO, "bios: unimplemented INT 10h function");
         break;

@@ -298,6 +298,11 @@ void cpu_guest_write(Cpu *cpu, int seg, uint32_t offset, uint32_t value, unsigne
 uint32_t cpu_guest_in(Cpu *cpu, uint16_t port, unsigned size);
 void cpu_guest_out(Cpu *cpu, uint16_t port, uint32_t value, unsigned size);
 
+/* The debugger's translation of a linear address: a supervisor read walk
+ * that sets no accessed or dirty bit and raises nothing (the A20 gate
+ * applied); false when the page is not present. */
+bool cpu_debug_translate(Cpu *cpu, uint32_t lin, uint64_t *phys);
+
 /* One fault in words: "#GP(0010) at 0008:00001234: <the rule's sentence
  * with its evidence>". */
 void cpu_describe_fault(const FaultRecord *f, char *buf, size_t len);

@@ -255,3 +255,18 @@ void lin_check_write(Cpu *cpu, uint32_t lin, unsigned size)
     if (crosses_page(lin, size))
         translate(cpu, (lin + size - 1) & ~0xFFFu, TLB_WRITE, cpl_user(cpu));
 }
+
+bool cpu_debug_translate(Cpu *cpu, uint32_t lin, uint64_t *phys)
+{
+    if (!(cpu->cr0 & CR0_PG)) {
+        *phys = lin & cpu->a20_mask;
+        return true;
+    }
+    PageWalkOut out;
+    PageFault fault;
+    /* Supervisor read: the debugger sees what the kernel could. */
+    if (!cpu_page_walk(cpu, lin, PAGE_READ, false, false, &out, &fault))
+        return false;
+    *phys = out.phys & (0xFFFFFFFF00000000ull | cpu->a20_mask);
+    return true;
+}

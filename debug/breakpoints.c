@@ -53,7 +53,7 @@ static bool break_matches(Cpu *cpu, const Breakpoint *bp, uint32_t lin)
         return lin == (uint32_t)bp->spec.addr;
     case BP_BREAK_PHYSICAL: {
         uint64_t phys;
-        return dbg_translate(cpu, lin, &phys) && phys == bp->spec.addr;
+        return cpu_debug_translate(cpu, lin, &phys) && phys == bp->spec.addr;
     }
     default:
         return false;

@@ -8,20 +8,6 @@
 
 #include "cpu_internal.h"
 
-bool dbg_translate(Cpu *cpu, uint32_t lin, uint64_t *phys)
-{
-    if (!(cpu->cr0 & CR0_PG)) {
-        *phys = lin & cpu->a20_mask;
-        return true;
-    }
-    PageWalkOut out;
-    PageFault fault;
-    if (!cpu_page_walk(cpu, lin, PAGE_READ, false, false, &out, &fault))
-        return false;
-    *phys = out.phys & (0xFFFFFFFF00000000ull | cpu->a20_mask);
-    return true;
-}
-
 static uint8_t phys_byte(PhysMem *mem, uint64_t phys)
 {
     const uint8_t *p = phys_ram_ptr(mem, phys);
@@ -50,7 +36,7 @@ size_t dbg_read_linear(Cpu *cpu, uint32_t lin, void *buf, size_t len)
     for (size_t i = 0; i < len; i++) {
         uint32_t a = lin + (uint32_t)i;
         /* One walk per page: the tracer calls this for every instruction. */
-        if ((i == 0 || (a & 0xFFF) == 0) && !dbg_translate(cpu, a, &phys))
+        if ((i == 0 || (a & 0xFFF) == 0) && !cpu_debug_translate(cpu, a, &phys))
             return i;
         p[i] = phys_byte(cpu->mem, (phys & ~0xFFFull) | (a & 0xFFF));
     }

@@ -15,8 +15,7 @@
 
 struct Cpu;
 
-/* Linear to physical as a supervisor read would see it; false when not mapped. */
-bool dbg_translate(struct Cpu *cpu, uint32_t lin, uint64_t *phys);
+/* Linear to physical: cpu_debug_translate (cpu.h). */
 /* Little-endian value of 1-8 bytes at a physical address (RAM/ROM only). */
 uint64_t dbg_phys_read(struct Cpu *cpu, uint64_t phys, unsigned size);
 /* Copies up to len bytes at a linear address; the number copied, short at an unmapped page. */

@@ -48,7 +48,7 @@ static void print_where(Cpu *cpu, const FaultRecord *f, FILE *out)
     uint32_t lin = cpu->seg[SEG_CS].base + f->eip;
     uint64_t phys;
     fprintf(out, LABEL "%04x:%08x  linear %08x  ", "where", f->cs, f->eip, lin);
-    if (dbg_translate(cpu, lin, &phys))
+    if (cpu_debug_translate(cpu, lin, &phys))
         fprintf(out, "physical %08llx", (unsigned long long)phys);
     else
         fprintf(out, "physical (not mapped)");

@@ -542,6 +542,41 @@ static MonitorAction cmd_explain(Monitor *mon, MonArgs *a)
     return MONITOR_STAY;
 }
 
+/* ---- removable media (QEMU's names: change and eject ide1-cd0) ---- */
+
+static bool is_cdrom_name(const char *name)
+{
+    return !strcmp(name, "cdrom") || !strcmp(name, "ide1-cd0");
+}
+
+static MonitorAction cmd_change(Monitor *mon, MonArgs *a)
+{
+    char err[200];
+    if (a->argc != 3 || !is_cdrom_name(a->argv[1])) {
+        mon_error(mon, "usage: change cdrom FILE (an ISO image)");
+        return MONITOR_STAY;
+    }
+    if (!machine_change_cdrom(mon->m, a->argv[2], err, sizeof(err)))
+        mon_error(mon, "%s", err);
+    else
+        fprintf(mon->out, "cdrom: %s inserted\n", a->argv[2]);
+    return MONITOR_STAY;
+}
+
+static MonitorAction cmd_eject(Monitor *mon, MonArgs *a)
+{
+    char err[200];
+    if (a->argc != 2 || !is_cdrom_name(a->argv[1])) {
+        mon_error(mon, "usage: eject cdrom");
+        return MONITOR_STAY;
+    }
+    if (!machine_change_cdrom(mon->m, NULL, err, sizeof(err)))
+        mon_error(mon, "%s", err);
+    else
+        fprintf(mon->out, "cdrom: ejected\n");
+    return MONITOR_STAY;
+}
+
 /* ---- the command table ---- */
 
 typedef struct MonCommand {
@@ -586,6 +621,8 @@ static const MonCommand commands[] = {
     { "u|disasm|disassemble", cmd_disasm, "u [ADDR] [N]", "disassemble N instructions (default 8) at CS:EIP or ADDR" },
     { "page", cmd_page, "page ADDR", "the page walk of a linear address, level by level" },
     { "explain", cmd_explain, "explain", "explain the last exception (or the shutdown)" },
+    { "change", cmd_change, "change cdrom FILE", "put the ISO image FILE in the CD-ROM drive" },
+    { "eject", cmd_eject, "eject cdrom", "take the disc out of the CD-ROM drive" },
     { "help|h|?", cmd_help, "help", "this list" },
     { "q|quit|exit", cmd_quit, "q", "end the emulator" },
 };

@@ -193,8 +193,10 @@ bool board_init(Machine *m, char *err, size_t err_len)
         fdc_insert(&m->fdc, i, disk_image_present(&m->floppy[i]) ? &m->floppy[i].dev : NULL);
     ata_init(&m->ata[0], pic_pair_irq(&m->pics, 14), disk_dev(m, 0), disk_dev(m, 1));
     ata_init(&m->ata[1], pic_pair_irq(&m->pics, 15), disk_dev(m, 2), disk_dev(m, 3));
-    if (m->config.cdrom) {
-        atapi_init(&m->cdrom, &m->cdrom_image.dev);
+    /* Like QEMU's PC, the board has a CD-ROM drive at the secondary master,
+     * empty unless -cdrom gave it a disc (machine_change_cdrom swaps discs). */
+    if (!disk_dev(m, 2)) {
+        atapi_init(&m->cdrom, disk_image_present(&m->cdrom_image) ? &m->cdrom_image.dev : NULL);
         m->cdrom.log = m->config.log;
         m->cdrom.log_opaque = m->config.host_opaque;
         ata_attach_atapi(&m->ata[1], 0, &m->cdrom);

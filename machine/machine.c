@@ -208,9 +208,33 @@ uint64_t machine_disk_transfers(const Machine *m)
         n += m->floppy[i].transfers;
     for (int i = 0; i < 4; i++)
         n += m->disk[i].transfers;
-    return n;
+    return n + m->cdrom_image.transfers;
 }
 uint64_t machine_instructions(const Machine *m) { return m->cpu.icount; }
+
+bool machine_change_cdrom(Machine *m, const char *path, char *err, size_t err_len)
+{
+    if (m->ata[1].atapi[0] != &m->cdrom) {
+        snprintf(err, err_len, "this machine has no CD-ROM drive (a hard disk is the secondary master)");
+        return false;
+    }
+    /* Try the new disc first, so a bad file leaves the old one in. */
+    if (path) {
+        DiskImage probe = { 0 };
+        if (!disk_image_open(&probe, path, DISK_CDROM, false, true, err, err_len))
+            return false;
+        disk_image_close(&probe);
+    }
+    atapi_change_medium(&m->cdrom, NULL);
+    disk_image_close(&m->cdrom_image);
+    if (path) {
+        if (!disk_image_open(&m->cdrom_image, path, DISK_CDROM, false, true, err, err_len))
+            return false;
+        atapi_change_medium(&m->cdrom, &m->cdrom_image.dev);
+    }
+    return true;
+}
+
 int machine_guest_exit_status(const Machine *m) { return m->debug.exit_status; }
 
 const char *machine_stop_reason(const Machine *m)

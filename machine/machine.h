@@ -79,6 +79,12 @@ void machine_mouse(Machine *m, int dx, int dy, int dz, unsigned buttons);
  * (offer it again later: the host side of a serial line has flow control). */
 bool machine_serial_input(Machine *m, int port, uint8_t byte);
 
+/* Puts the ISO image at path into the CD-ROM drive, or takes the disc out
+ * (path NULL), as a user swapping discs does: the guest sees a new medium
+ * (UNIT ATTENTION) or none.  False with a one-line reason when the image
+ * cannot be used or there is no drive; the drive then keeps its disc. */
+bool machine_change_cdrom(Machine *m, const char *path, char *err, size_t err_len);
+
 /* Disk transfers so far (all drives): a change means the disks were busy. */
 uint64_t machine_disk_transfers(const Machine *m);
 

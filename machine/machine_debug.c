@@ -63,29 +63,12 @@ uint32_t machine_debug_pc_linear(const Machine *m)
     return m->cpu.seg[SEG_CS].base + m->cpu.eip;
 }
 
-/* Linear to physical for the debugger; false when the page is not present. */
-static bool debug_translate(Machine *m, uint32_t lin, uint64_t *phys)
-{
-    Cpu *cpu = &m->cpu;
-    if (!(cpu->cr0 & CR0_PG)) {
-        *phys = lin & cpu->a20_mask;
-        return true;
-    }
-    PageWalkOut out;
-    PageFault fault;
-    /* Supervisor read: the debugger sees what the kernel could. */
-    if (!cpu_page_walk(cpu, lin, PAGE_READ, false, false, &out, &fault))
-        return false;
-    *phys = out.phys & (0xFFFFFFFF00000000ull | cpu->a20_mask);
-    return true;
-}
-
 size_t machine_debug_read_linear(Machine *m, uint32_t lin, void *buf, size_t len)
 {
     uint8_t *p = buf;
     for (size_t i = 0; i < len; i++) {
         uint64_t phys;
-        if (!debug_translate(m, lin + (uint32_t)i, &phys))
+        if (!cpu_debug_translate(&m->cpu, lin + (uint32_t)i, &phys))
             return i;
         p[i] = (uint8_t)phys_read(&m->mem, phys, 1);
     }
@@ -98,7 +81,7 @@ size_t machine_debug_write_linear(Machine *m, uint32_t lin, const void *buf, siz
     size_t i;
     for (i = 0; i < len; i++) {
         uint64_t phys;
-        if (!debug_translate(m, lin + (uint32_t)i, &phys))
+        if (!cpu_debug_translate(&m->cpu, lin + (uint32_t)i, &phys))
             break;
         phys_write(&m->mem, phys, p[i], 1);
     }

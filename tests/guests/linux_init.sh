@@ -50,7 +50,9 @@ if [ -z "$dev" ]; then
     echo "DATA-DISK-MISSING"
     cat /proc/partitions
 elif mount -t ext2 "$dev" /mnt; then
-    echo "DATA-DISK: $dev"
+    # sdX letters follow the order the probes finish; the SCSI address
+    # (host:channel:id:lun) names the drive: 0:0:1:0 is the primary slave.
+    echo "DATA-DISK: $dev (scsi $(basename "$(readlink "/sys/block/${dev#/dev/}/device")"))"
     head -n 1 /mnt/README
     if [ -f /mnt/boot-count ]; then
         n=$(cat /mnt/boot-count)

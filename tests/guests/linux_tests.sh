@@ -7,9 +7,11 @@
 # user-mode segfault and the shell's exit status 139, the file written to the
 # data disk -- and, on a second boot of the same data disk, found there.  Any
 # kernel WARNING, Oops, BUG or panic fails the boot.  Then the same boot,
-# twice with -deterministic, must retire the same instructions and end in the
-# same state, and one line of figures is printed (never asserted): virtual and
+# twice with -deterministic, must retire the same instructions, end in the
+# same state and write the same -d int trace, and one line of figures is printed (never asserted): virtual and
 # wall seconds to the marker, guest MIPS, and QEMU's TCG wall seconds.
+# Under Faultline the "vga" entry also boots to a shell on the VGA console,
+# and a command typed on the keyboard must answer on the screen.
 #   linux_tests.sh path/to/faultline [IMAGE_CACHE_DIR]
 # ENGINE=qemu runs the boots under qemu-system-i386 (QEMU=...) instead, as the
 # reference the images are checked against.  FAULTLINE_ARGS adds flags to
@@ -103,15 +105,15 @@ boot() {
 cp "$IMAGES/hd.img" "$TMP/hd.img"
 cp "$IMAGES/data.img" "$TMP/data-hd.img"
 boot hd-syslinux "$TMP/hd.img" - "$TMP/data-hd.img" \
-    "SYSLINUX 6.04" "DATA-DISK: /dev/sdb" "WROTE-FILE: boot-count 1"
+    "SYSLINUX 6.04" "DATA-DISK: /dev/sd" "(scsi 0:0:1:0)" "WROTE-FILE: boot-count 1"
 boot hd-syslinux-second-boot "$TMP/hd.img" - "$TMP/data-hd.img" \
     "FOUND-FILE: boot-count 1" "WROTE-FILE: boot-count 2"
 cp "$IMAGES/data.img" "$TMP/data-cd1.img"
 boot cd-isolinux - "$IMAGES/cd-isolinux.iso" "$TMP/data-cd1.img" \
-    "ISOLINUX 6.04" "CDROM: /dev/sr0" "DATA-DISK: /dev/sda" "WROTE-FILE: boot-count 1"
+    "ISOLINUX 6.04" "CDROM: /dev/sr0" "DATA-DISK: /dev/sd" "(scsi 0:0:1:0)" "WROTE-FILE: boot-count 1"
 cp "$IMAGES/data.img" "$TMP/data-cd2.img"
 boot cd-grub - "$IMAGES/cd-grub.iso" "$TMP/data-cd2.img" \
-    "GNU GRUB" "CDROM: /dev/sr0" "DATA-DISK: /dev/sda" "WROTE-FILE: boot-count 1"
+    "GNU GRUB" "CDROM: /dev/sr0" "DATA-DISK: /dev/sd" "(scsi 0:0:1:0)" "WROTE-FILE: boot-count 1"
 
 # Determinism and figures: the hard disk boot to the marker, twice, on fresh
 # copies of the data disk; the summary lines must match but for host time.
@@ -134,27 +136,46 @@ qemu_wall=$(cp "$IMAGES/data.img" "$TMP/data-q.img" &&
         -serial stdio -monitor none -no-reboot -drive "file=$TMP/hd.img,format=raw,index=0,media=disk" \
         -drive "file=$TMP/data-q.img,format=raw,index=1,media=disk")
 if [ "$ENGINE" = faultline ]; then
+    # Each boot also writes its interrupt and exception trace (-d int): the
+    # two traces must be the same byte for byte.
     to_marker() {
         cp "$IMAGES/data.img" "$TMP/data-det.img"
         "$FL" $FAULTLINE_ARGS -cpu pentium2 -m 128 -display none -serial stdio -no-reboot -deterministic -budget "$BUDGET" \
-            -hda "$TMP/hd.img" -hdb "$TMP/data-det.img" -until FAULTLINE-LINUX-UP \
+            -hda "$TMP/hd.img" -hdb "$TMP/data-det.img" -until FAULTLINE-LINUX-UP -d int -D "$TMP/det-$1.trace" \
             2>"$TMP/det.err" >/dev/null </dev/null
         echo "$?"
         grep -E "instructions|state hash" "$TMP/det.err"
     }
-    first=$(to_marker)
+    first=$(to_marker 1)
     wall=$(sed -n 's/.*virtual, \([0-9.]*\) s host.*/\1/p' "$TMP/det.err")
-    second=$(to_marker)
+    second=$(to_marker 2)
     strip() { echo "$1" | sed 's/, [0-9.]* s host.*MIPS)//'; }
     if [ "$(echo "$first" | head -n 1)" = 0 ] && [ "$(strip "$first")" = "$(strip "$second")" ] &&
-        echo "$first" | grep -q "state hash"; then
+        echo "$first" | grep -q "state hash" && [ -s "$TMP/det-1.trace" ] &&
+        cmp -s "$TMP/det-1.trace" "$TMP/det-2.trace"; then
         pass=$((pass + 1))
-        echo "ok   determinism ($(strip "$first" | sed 1d | tr '\n' ' '))"
+        echo "ok   determinism ($(strip "$first" | sed 1d | tr '\n' ' '); $(wc -l <"$TMP/det-1.trace") identical trace lines)"
     else
         fail=$((fail + 1))
-        echo "FAIL determinism (status and summary of two boots to the marker)"
+        echo "FAIL determinism (status, summary and -d int trace of two boots to the marker)"
+        cmp "$TMP/det-1.trace" "$TMP/det-2.trace" | sed 's/^/    /'
         echo "$first" | sed 's/^/    first:  /'
         echo "$second" | sed 's/^/    second: /'
+    fi
+    # Interactive use: the "vga" entry puts the console on the VGA text screen
+    # with a shell; keys typed on the PS/2 keyboard reach it and it answers.
+    cp "$IMAGES/data.img" "$TMP/data-vga.img"
+    "$FL" $FAULTLINE_ARGS -cpu pentium2 -m 128 -display none -deterministic -budget "$BUDGET" \
+        -hda "$TMP/hd.img" -hdb "$TMP/data-vga.img" -print-screen \
+        -send 'until boot:; type vga\n; until A shell; wait 2s; type echo typed-$((6*7))\n; wait 3s' \
+        >"$TMP/vga.out" 2>"$TMP/vga.err" </dev/null
+    if grep -q "^typed-42 *$" "$TMP/vga.out" && grep -q "FAULTLINE-LINUX-DONE" "$TMP/vga.out"; then
+        pass=$((pass + 1))
+        echo "ok   vga-console-keyboard"
+    else
+        fail=$((fail + 1))
+        echo "FAIL vga-console-keyboard (the screen does not show the typed command's answer)"
+        sed 's/^/    /' "$TMP/vga.out" | tail -25
     fi
     virt=$(echo "$first" | sed -n 's/.* instructions, \([0-9.]*\) s virtual.*/\1/p')
     mips=$(echo "$first" | sed -n 's/.*(\([0-9.]*\) MIPS).*/\1/p')

@@ -175,6 +175,15 @@ expect "interrupted"
 expect "0000:00007c00 (lin 00007c00): jmp 0x7c00"
 expect_re "^eip=00007c00 "
 
+# Discs change while the guest is stopped; a bad image leaves a message.
+head -c 20480 /dev/zero >"$TMP/disc.iso"
+printf 'change cdrom %s\nchange cdrom %s/missing.iso\neject ide1-cd0\nchange floppy x\nq\n' "$TMP/disc.iso" "$TMP" >"$TMP/script"
+timeout 60 "$FL" -bin "$TMP/guest.bin" -display none -deterministic -monitor stdio <"$TMP/script" >"$TMP/out" 2>"$TMP/err"
+expect "cdrom: $TMP/disc.iso inserted"
+expect "cannot open '$TMP/missing.iso': No such file or directory"
+expect "cdrom: ejected"
+expect "usage: change cdrom FILE (an ISO image)"
+
 # -monitor takes stdio only: one line, exit 2.
 "$FL" -bin "$TMP/guest.bin" -display none -monitor tcp::4444 >"$TMP/out" 2>"$TMP/err"
 status=$?

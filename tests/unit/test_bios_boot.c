@@ -115,6 +115,23 @@ START_TEST(post_prints_the_banner_and_boots_a_floppy)
 }
 END_TEST
 
+/* POST turns on both IDE channels' decode (IDETIM bit 15 of 00:01.1), or
+ * Linux's ata_piix would ignore the disks. */
+START_TEST(post_enables_the_ide_channels)
+{
+    static uint8_t sec[512];
+    boot_sector(sec, print_and_exit, sizeof(print_and_exit), "x");
+    Rig rig;
+    rig_start(&rig, sec, sizeof(sec), NULL, 0);
+    io_space_write(&rig.m->ports, 0xCF8, 0x80000940u, 4);
+    ck_assert_uint_eq(io_space_read(&rig.m->ports, 0xCFC, 4) & 0x80008000u, 0);
+    ck_assert_int_eq(rig_run(&rig, 5000), MACHINE_STOP_GUEST_EXIT);
+    io_space_write(&rig.m->ports, 0xCF8, 0x80000940u, 4);
+    ck_assert_uint_eq(io_space_read(&rig.m->ports, 0xCFC, 4) & 0x80008000u, 0x80008000u);
+    rig_stop(&rig);
+}
+END_TEST
+
 START_TEST(teletype_scrolls_the_text_screen)
 {
     static uint8_t sec[512];
@@ -438,6 +455,7 @@ Suite *bios_boot_suite(void)
     TCase *tc = tcase_create("machine");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, post_prints_the_banner_and_boots_a_floppy);
+    tcase_add_test(tc, post_enables_the_ide_channels);
     tcase_add_test(tc, teletype_scrolls_the_text_screen);
     tcase_add_test(tc, nothing_to_boot_says_so_and_halts);
     tcase_add_test(tc, int16_waits_for_a_key_and_translates_it);

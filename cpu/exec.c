@@ -341,6 +341,10 @@ void cpu_software_interrupt(Cpu *cpu, unsigned vector)
 
 void cpu_icebp_interrupt(Cpu *cpu)
 {
+    /* A trap delivered on the spot, not through cpu_raise: recorded here so
+     * the tracer and the explainer name ICEBP, not an older #DB. */
+    cpu->last_fault = (FaultRecord){ .vector = EXC_DB, .rule = FAULT_ICEBP,
+                                     .cs = cpu->seg[SEG_CS].sel, .eip = cpu->insn_eip };
     if (cpu->debug_count)
         debug_interrupt(cpu, EXC_DB, CPU_INT_EXCEPTION);
     deliver(cpu, EXC_DB, cpu->eip, false, false, 0);

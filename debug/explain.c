@@ -267,7 +267,8 @@ static void on_interrupt(void *ctx, Cpu *cpu, unsigned vector, CpuInterruptKind 
     if (was || kind != CPU_INT_EXCEPTION || vector != EXC_DB)
         return;
     const FaultRecord *f = &cpu->last_fault;
-    if (f->vector == EXC_DB && (f->rule == FAULT_SINGLE_STEP || f->rule == FAULT_DATA_BREAKPOINT) &&
+    if (f->vector == EXC_DB &&
+        (f->rule == FAULT_SINGLE_STEP || f->rule == FAULT_DATA_BREAKPOINT || f->rule == FAULT_ICEBP) &&
         f->eip == cpu->insn_eip)
         explain_fault_cpu(cpu, f, e->out);
 }

@@ -162,6 +162,25 @@ START_TEST(data_access_hook_can_stop_after_the_instruction)
 }
 END_TEST
 
+START_TEST(icebp_is_recorded_for_the_tracer)
+{
+    Fixture f;
+    fixture_init(&f, "pentium");
+    fixture_vector_to_hlt(&f, EXC_DB, HANDLER);
+    CODE(0x90, 0xF1);                       /* nop; icebp */
+    Recorder r = { .stop_at = 0xFFFFFFFF };
+    CpuDebugHooks h = hooks_for(&r);
+    cpu_debug_attach(&f.cpu, &h);
+    run_to_hlt(&f);
+    ck_assert_uint_eq(r.interrupts, 1);
+    ck_assert_uint_eq(r.last_vector, EXC_DB);
+    ck_assert_int_eq(f.cpu.last_fault.rule, FAULT_ICEBP);
+    ck_assert_uint_eq(f.cpu.last_fault.eip, FIXTURE_CODE + 1);
+    ck_assert_uint_eq(rd(&f, FIXTURE_STACK - 6, 2), FIXTURE_CODE + 2);  /* a trap: after the F1 */
+    fixture_free(&f);
+}
+END_TEST
+
 START_TEST(attach_is_limited)
 {
     Fixture f;
@@ -188,6 +207,7 @@ Suite *debug_hooks_suite(void)
     tcase_add_test(t, held_exception_is_delivered_on_resume);
     tcase_add_test(t, software_interrupts_and_ports_are_reported);
     tcase_add_test(t, data_access_hook_can_stop_after_the_instruction);
+    tcase_add_test(t, icebp_is_recorded_for_the_tracer);
     tcase_add_test(t, attach_is_limited);
     suite_add_tcase(s, t);
     return s;

@@ -272,8 +272,12 @@ uint64_t machine_state_hash(const Machine *m)
     if (m->mem.shadow)
         h = fnv1a(h, m->mem.shadow, LEGACY_HOLE_END - LEGACY_HOLE_START);
     h = fnv1a(h, cpu->gpr, sizeof(cpu->gpr));
-    uint32_t regs[3] = { cpu->eip, cpu_get_eflags(cpu), cpu->cr0 };
+    uint32_t regs[] = { cpu->eip, cpu_get_eflags(cpu), cpu->cr0, cpu->cr2, cpu->cr3, cpu->cr4,
+                        cpu->gdtr.base, cpu->gdtr.limit, cpu->idtr.base, cpu->idtr.limit,
+                        cpu->ldtr.sel, cpu->tr.sel, (uint32_t)cpu->efer, cpu->sysenter_cs,
+                        cpu->sysenter_esp, cpu->sysenter_eip, cpu->fpu.mxcsr };
     h = fnv1a(h, regs, sizeof(regs));
+    h = fnv1a(h, cpu->dr, sizeof(cpu->dr));
     for (int i = 0; i < SEG_COUNT; i++) {
         uint32_t seg[4] = { cpu->seg[i].sel, cpu->seg[i].base, cpu->seg[i].limit, cpu->seg[i].attr };
         h = fnv1a(h, seg, sizeof(seg));

@@ -222,6 +222,8 @@ typedef struct Cpu {
     bool nmi_blocked;       /* an NMI handler runs: the next NMI waits for its IRET */
     uint8_t irq_shadow;     /* STI / MOV SS / POP SS: no interrupt before the next instruction */
     uint8_t db_hits;        /* DR6 B0-B3 of data/I/O breakpoints hit, reported after the instruction */
+    bool rep_unfinished;    /* a REP string instruction stopped between iterations (EIP still on it);
+                             * set by ops_string.c, cleared by every delivery and reset */
 
     /* Per-instruction state that must survive a fault's longjmp. */
     uint32_t insn_eip;

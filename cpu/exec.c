@@ -163,6 +163,7 @@ void cpu_reset(Cpu *cpu)
     cpu->nmi_pending = false;
     cpu->nmi_blocked = false;
     cpu->irq_shadow = 0;
+    cpu->rep_unfinished = false;
     cpu->fault_depth = 0;
     cpu->shutdown_reason = NULL;
     cpu->last_fault = (FaultRecord){ 0 };
@@ -355,6 +356,7 @@ static void deliver_fault(Cpu *cpu)
 {
     cpu->eip = cpu->insn_eip;
     cpu->halted = false;
+    cpu->rep_unfinished = false;    /* a fault's image gets RF anyway */
     cpu->icount++;      /* a delivery counts, so a fault loop still ends at the budget */
     cpu->fault_depth = cpu->last_fault.vector == EXC_DF ? 2 : 1;
     /* The faulting instruction's data breakpoints are not reported, and the
@@ -376,6 +378,12 @@ static void deliver_external(Cpu *cpu, unsigned vector)
 {
     cpu->insn_eip = cpu->eip;
     cpu->halted = false;
+    /* Between iterations of a REP string instruction the image gets RF, so
+     * an instruction breakpoint on it does not hit again when it resumes
+     * (SDM vol. 3, 17.3.1.1). */
+    if (cpu->rep_unfinished)
+        cpu->eflags |= EFLAGS_RF;
+    cpu->rep_unfinished = false;
     cpu->fault_depth = 1;
     /* An interrupt is benign: a fault while delivering it is delivered on its own. */
     cpu->first_fault = (FaultRecord){ .vector = (uint8_t)vector, .rule = FAULT_EXTERNAL,
@@ -415,11 +423,12 @@ static bool take_interrupt(Cpu *cpu)
  * After a REP iteration that is not the last (EIP rewound to it) the image
  * has RF set, so resuming the string does not hit its instruction breakpoint.
  */
-static void deliver_debug_trap(Cpu *cpu, const Insn *in, bool single_step)
+static void deliver_debug_trap(Cpu *cpu, bool single_step)
 {
     unsigned hits = debug_trap_status(cpu, single_step);
-    if (in->rep && (in->op->flags & OPF_STRING) && cpu->eip == cpu->insn_eip)
+    if (cpu->rep_unfinished)
         cpu->eflags |= EFLAGS_RF;
+    cpu->rep_unfinished = false;
     cpu->insn_eip = cpu->eip;
     cpu->fault_depth = 1;
     cpu->last_fault = (FaultRecord){ .vector = EXC_DB,
@@ -450,7 +459,7 @@ static void execute_one(Cpu *cpu)
     cpu->icount++;
     /* MOV SS / POP SS hold the traps back until after the next instruction. */
     if ((single_step | cpu->db_hits) && !cpu->irq_shadow)
-        deliver_debug_trap(cpu, &in, single_step);
+        deliver_debug_trap(cpu, single_step);
 }
 
 CpuStop cpu_run(Cpu *cpu, uint64_t budget)

@@ -48,7 +48,10 @@ static void string_repeat(Cpu *cpu, const Insn *in, bool more)
         return;
     count = (string_reg(cpu, in, REG_ECX) - 1) & size_mask(asize);
     reg_write(cpu, REG_ECX, asize, count);
-    if (count != 0 && more)
+    /* rep_unfinished tells an interrupt taken before the next iteration to
+     * push RF (exec.c); every other way out of the instruction clears it. */
+    cpu->rep_unfinished = count != 0 && more;
+    if (cpu->rep_unfinished)
         cpu->eip = cpu->insn_eip;
 }
 

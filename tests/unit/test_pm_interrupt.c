@@ -163,6 +163,42 @@ START_TEST(external_interrupt_waits_for_sti_shadow)
 }
 END_TEST
 
+/* An interrupt taken between two iterations of a REP string instruction
+ * pushes RF set, so an instruction breakpoint on the REP does not hit again
+ * when it resumes; one taken after the last iteration does not (SDM vol. 3,
+ * 17.3.1.1). */
+static void rep_interrupted_after(unsigned iterations, uint32_t expect_eip, uint32_t expect_rf)
+{
+    Fixture f;
+    int pending = 0;
+    pm_setup(&f, "486");
+    pm_idt(&f, 0x20, ACC_INTGATE0);
+    f.cpu.intr = (InterruptSource){ one_irq_pending, one_irq_ack, &pending };
+    PM(0xB9, 0x02, 0x00, 0x00, 0x00,                     /* mov ecx, 2 */
+       0xBE, 0x00, 0x30, 0x00, 0x00,                     /* mov esi, 0x3000 */
+       0xBF, 0x00, 0x31, 0x00, 0x00,                     /* mov edi, 0x3100 */
+       0xFB, 0x90,                                       /* sti; nop */
+       0xF3, 0xA4,                                       /* rep movsb at PM_BODY + 17 */
+       0xF4);
+    while (f.cpu.eip != PM_BODY + 17)
+        step(&f);
+    for (unsigned i = 0; i < iterations; i++)
+        step(&f);
+    pending = 1;
+    pm_run_to_hlt(&f);
+    ck_assert_uint_eq(f.cpu.eip, pm_handler_addr(0x20) + 1);
+    ck_assert_uint_eq(pm_stack(&f, 0), expect_eip);
+    ck_assert_uint_eq(pm_stack(&f, 2) & EFLAGS_RF, expect_rf);
+    fixture_free(&f);
+}
+
+START_TEST(interrupt_between_rep_iterations_pushes_rf)
+{
+    rep_interrupted_after(1, PM_BODY + 17, EFLAGS_RF);  /* one byte moved, one to go */
+    rep_interrupted_after(2, PM_BODY + 19, 0);          /* the REP is done */
+}
+END_TEST
+
 START_TEST(nmi_is_blocked_until_iret)
 {
     Fixture f;
@@ -198,6 +234,7 @@ Suite *pm_interrupt_suite(void)
     tcase_add_test(tc, fault_while_delivering_double_fault_shuts_down);
     tcase_add_test(tc, benign_pair_is_delivered_serially);
     tcase_add_test(tc, external_interrupt_waits_for_sti_shadow);
+    tcase_add_test(tc, interrupt_between_rep_iterations_pushes_rf);
     tcase_add_test(tc, nmi_is_blocked_until_iret);
     suite_add_tcase(s, tc);
     return s;

@@ -531,6 +531,67 @@ START_TEST(misuse_is_harmless)
 }
 END_TEST
 
+/* A guest driver gone wrong: 200,000 random register and data-port accesses,
+ * half of them PACKET commands with random CDBs (known opcodes with random
+ * fields, and random bytes) and random byte count limits, resets and disc
+ * changes in between.  Nothing may crash or hang (ASan watches in CI), and
+ * afterwards a software reset brings back a drive that answers TEST UNIT
+ * READY. */
+START_TEST(random_traffic_never_breaks_the_drive)
+{
+    static const uint8_t opcodes[] = { 0x00, 0x03, 0x12, 0x1B, 0x1E, 0x25, 0x28, 0xA8, 0x43,
+                                       0x5A, 0x1A, 0x46, 0x4A, 0x51, 0x2B, 0xBD, 0xFF };
+    Fixture *f = setup(true);
+    uint32_t seed = 12345;
+    for (int op = 0; op < 200000; op++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t r = seed >> 8;
+        switch (r % 8) {
+        case 0: case 1: {
+            uint8_t cdb[12];
+            for (int i = 0; i < 12; i++) {
+                seed = seed * 1103515245u + 12345u;
+                cdb[i] = (uint8_t)(seed >> 16);
+            }
+            if (r & 0x100)
+                cdb[0] = opcodes[(r >> 9) % sizeof(opcodes)];
+            out8(f, CMD + 4, (uint8_t)(r >> 12));
+            out8(f, CMD + 5, (uint8_t)(r >> 20));
+            out8(f, CMD + 7, 0xA0);
+            for (int i = 0; i < 12; i += 2)
+                io_space_write(&f->ports, CMD, cdb[i] | cdb[i + 1] << 8, 2);
+            break;
+        }
+        case 2: case 3:
+            for (int i = (int)(r >> 8) % 64; i >= 0; i--)
+                in16(f);
+            break;
+        case 4:
+            out8(f, CMD + 1 + (r >> 8) % 7, (uint8_t)(r >> 16));
+            break;
+        case 5:
+            in8(f, CMD + 1 + (r >> 8) % 7);
+            io_space_write(&f->ports, CMD, r >> 12, 2);
+            break;
+        case 6:
+            out8(f, CTL, (uint8_t)(r >> 8) & 0x06);
+            break;
+        default:
+            if ((r >> 8) % 64 == 0)
+                atapi_change_medium(&f->cd, (r & 0x4000) ? &f->disc : NULL);
+            break;
+        }
+    }
+    atapi_change_medium(&f->cd, &f->disc);
+    out8(f, CTL, 0x04);
+    out8(f, CTL, 0x00);
+    settle(f);
+    static const uint8_t tur[12] = { 0 };
+    ck_assert_uint_eq(run(f, tur, NULL, 0, true), 0);
+    free(f);
+}
+END_TEST
+
 START_TEST(state_round_trip_mid_read)
 {
     Fixture *f = setup(true);
@@ -583,6 +644,7 @@ Suite *atapi_suite(void)
     tcase_add_test(tc, eject_lock_and_reload);
     tcase_add_test(tc, interrupts_follow_nien_and_status_read);
     tcase_add_test(tc, misuse_is_harmless);
+    tcase_add_test(tc, random_traffic_never_breaks_the_drive);
     tcase_add_test(tc, state_round_trip_mid_read);
     suite_add_tcase(s, tc);
     return s;
